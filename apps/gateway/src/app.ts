@@ -1,0 +1,31 @@
+import type { Log } from '@care-chat/runtime';
+import Fastify from 'fastify';
+import type { GatewayConfig } from './env.js';
+import auth from './plugins/auth.js';
+import config from './plugins/config.js';
+import cors from './plugins/cors.js';
+import drain from './plugins/drain.js';
+import health from './plugins/health.js';
+import postgres from './plugins/postgres.js';
+import redis from './plugins/redis.js';
+import socket from './plugins/socket.js';
+import { RequestLog } from './request-log.js';
+
+/** A gateway node: the plugins composed, ready to listen. */
+export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
+  const app = Fastify({
+    loggerInstance: logger,
+    logController: new RequestLog(),
+    // Plugins wait up to STARTUP_TIMEOUT_MS for Redis and PostgreSQL; our own message must win.
+    pluginTimeout: gatewayConfig.startupTimeoutMs * 2 + 5000,
+  });
+  await app.register(config, { config: gatewayConfig });
+  await app.register(drain);
+  await app.register(cors);
+  await app.register(redis);
+  await app.register(postgres);
+  await app.register(auth);
+  await app.register(socket);
+  await app.register(health);
+  return app;
+}

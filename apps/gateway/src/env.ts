@@ -1,0 +1,87 @@
+import { createPublicKey } from 'node:crypto';
+import { DEFAULT_REDIS_KEY_PREFIX } from '@care-chat/contract';
+import { type EnvSource, env, LOG_LEVELS, parseEnv } from '@care-chat/runtime';
+
+export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256';
+
+export interface JwtConfig {
+  /** The HS256 secret or the RS256/ES256 public key (PEM). */
+  key: string;
+  /** Pinned: a token signed with any other algorithm is refused, whatever its header says. */
+  algorithm: JwtAlgorithm;
+  issuer: string | undefined;
+  audience: string | undefined;
+}
+
+// Platforms that hold variables on one line (Railway included) often store a PEM with literal "\n".
+const normalizePem = (pem: string) => pem.replace(/\\n/g, '\n');
+
+function algorithmOfPublicKey(pem: string): JwtAlgorithm {
+  const type = createPublicKey(pem).asymmetricKeyType;
+  if (type === 'rsa') return 'RS256';
+  if (type === 'ec') return 'ES256';
+  throw new Error(`unsupported key type ${type ?? 'unknown'}`);
+}
+
+const spec = {
+  PORT: env.integer(3000, 0, 65535),
+  HOST: env.string('0.0.0.0'),
+  REDIS_URL: env.url('redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+  REDIS_KEY_PREFIX: env.string(DEFAULT_REDIS_KEY_PREFIX),
+  DATABASE_URL: env.url('postgres://postgres@127.0.0.1:5432/postgres', ['postgres:', 'postgresql:']),
+  JWT_SECRET: env.optionalString(),
+  JWT_PUBLIC_KEY: env.optionalString(),
+  JWT_ISSUER: env.optionalString(),
+  JWT_AUDIENCE: env.optionalString(),
+  CORS_ORIGINS: env.list(['*']),
+  LOG_LEVEL: env.oneOf(LOG_LEVELS, 'info'),
+  SOCKET_MAX_PAYLOAD_BYTES: env.integer(64 * 1024, 1024, 16 * 1024 * 1024),
+  STARTUP_TIMEOUT_MS: env.integer(10_000, 500, 600_000),
+  DRAIN_DELAY_MS: env.integer(2000, 0, 600_000),
+  SHUTDOWN_TIMEOUT_MS: env.integer(15_000, 1000, 600_000),
+};
+
+function checkJwtKey(values: { JWT_SECRET: string | undefined; JWT_PUBLIC_KEY: string | undefined }): string[] {
+  const { JWT_SECRET: secret, JWT_PUBLIC_KEY: publicKey } = values;
+  if (secret === undefined && publicKey === undefined) {
+    return ['JWT_SECRET or JWT_PUBLIC_KEY: one is required (HS256 secret, or RS256/ES256 public key)'];
+  }
+  if (secret !== undefined && publicKey !== undefined) {
+    return ['JWT_SECRET and JWT_PUBLIC_KEY: set only one, so the accepted algorithm is unambiguous'];
+  }
+  if (publicKey !== undefined) {
+    try {
+      algorithmOfPublicKey(normalizePem(publicKey));
+    } catch (error) {
+      return [`JWT_PUBLIC_KEY: not a usable RSA or EC public key in PEM form (${(error as Error).message})`];
+    }
+  }
+  return [];
+}
+
+export function loadConfig(source: EnvSource) {
+  const raw = parseEnv(source, spec, checkJwtKey);
+  const publicKey = raw.JWT_PUBLIC_KEY === undefined ? undefined : normalizePem(raw.JWT_PUBLIC_KEY);
+  const jwt: JwtConfig = {
+    key: publicKey ?? raw.JWT_SECRET ?? '',
+    algorithm: publicKey === undefined ? 'HS256' : algorithmOfPublicKey(publicKey),
+    issuer: raw.JWT_ISSUER,
+    audience: raw.JWT_AUDIENCE,
+  };
+  return Object.freeze({
+    port: raw.PORT,
+    host: raw.HOST,
+    redisUrl: raw.REDIS_URL,
+    redisKeyPrefix: raw.REDIS_KEY_PREFIX,
+    databaseUrl: raw.DATABASE_URL,
+    jwt: Object.freeze(jwt),
+    corsOrigins: raw.CORS_ORIGINS,
+    logLevel: raw.LOG_LEVEL,
+    socketMaxPayloadBytes: raw.SOCKET_MAX_PAYLOAD_BYTES,
+    startupTimeoutMs: raw.STARTUP_TIMEOUT_MS,
+    drainDelayMs: raw.DRAIN_DELAY_MS,
+    shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
+  });
+}
+
+export type GatewayConfig = ReturnType<typeof loadConfig>;

@@ -1,0 +1,21 @@
+/** Why a connection was refused, sent to the client as `connect_error` `data.code`. */
+export const AuthErrorCode = {
+  MissingToken: 'missing_token',
+  InvalidToken: 'invalid_token',
+  TokenExpired: 'token_expired',
+} as const;
+export type AuthErrorCode = (typeof AuthErrorCode)[keyof typeof AuthErrorCode];
+
+export class AuthError extends Error {
+  constructor(readonly code: AuthErrorCode) {
+    super('unauthorized');
+    this.name = 'AuthError';
+  }
+}
+
+/** Messages of `status: 0` socket answers that are not input validation. */
+export const SocketErrorMessage = {
+  Internal: 'Internal error',
+  forbiddenRoom: (room: string) => `Not allowed to join room: ${room}`,
+  forbiddenCustomerType: (type: string) => `Not allowed to see customer type: ${type}`,
+} as const;

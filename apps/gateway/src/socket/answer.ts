@@ -1,0 +1,56 @@
+import {
+  type ClientEventName,
+  type ClientRequests,
+  type ClientResponse,
+  clientValidators,
+  responseEvent,
+  type Validated,
+} from '@care-chat/contract';
+import type { Log } from '@care-chat/runtime';
+import { SocketErrorMessage } from '../errors.js';
+import type { GatewaySocket } from './types.js';
+
+export interface HandlerContext {
+  socket: GatewaySocket;
+  log: Log;
+}
+
+export type EventHandler<E extends ClientEventName> = (
+  data: ClientRequests[E],
+  context: HandlerContext,
+) => ClientResponse<E> | Promise<ClientResponse<E>>;
+
+type Emit = (event: string, response: unknown) => boolean;
+
+/**
+ * Registers `handler` for a client event. Data is validated by the contract before the handler sees it;
+ * the answer goes back as `<event>_response` and through the ack when there is one. Nothing a client
+ * sends can make this throw or disconnect the socket.
+ */
+export function answer<E extends ClientEventName>(context: HandlerContext, event: E, handler: EventHandler<E>): void {
+  const validate = clientValidators[event];
+  const reply = context.socket.emit.bind(context.socket) as Emit;
+  const listener = async (...args: unknown[]) => {
+    // Socket.IO passes the ack as the last argument, so `emit(event, ack)` puts it where data would be.
+    const ack = typeof args.at(-1) === 'function' ? (args.pop() as (response: unknown) => void) : undefined;
+    const response = await run(context, event, handler, validate(args[0]));
+    reply(responseEvent(event), response);
+    ack?.(response);
+  };
+  context.socket.on(event, listener as never);
+}
+
+async function run<E extends ClientEventName>(
+  context: HandlerContext,
+  event: E,
+  handler: EventHandler<E>,
+  checked: Validated<ClientRequests[E]>,
+): Promise<ClientResponse<E>> {
+  if (!checked.ok) return { status: 0, message: checked.message };
+  try {
+    return await handler(checked.value, context);
+  } catch (err) {
+    context.log.error({ err, event }, 'socket handler failed');
+    return { status: 0, message: SocketErrorMessage.Internal };
+  }
+}

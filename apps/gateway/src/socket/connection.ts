@@ -1,0 +1,15 @@
+import { DASHBOARD_ROOM } from '@care-chat/contract';
+import type { Log } from '@care-chat/runtime';
+import { registerChatHandlers } from './handlers/chats.js';
+import { registerRoomHandlers } from './handlers/rooms.js';
+import type { GatewaySocket } from './types.js';
+
+/** An authenticated socket: into the `dashboard` room, with a logger of its own and every handler. */
+export function onConnection(socket: GatewaySocket, log: Log): void {
+  const context = { socket, log: log.child({ socket: socket.id, executive: socket.data.executive.id }) };
+  void socket.join(DASHBOARD_ROOM);
+  registerRoomHandlers(context);
+  registerChatHandlers(context);
+  context.log.debug({ transport: socket.conn.transport.name }, 'socket connected');
+  socket.on('disconnect', (reason) => context.log.debug({ reason }, 'socket disconnected'));
+}

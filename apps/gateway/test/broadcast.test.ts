@@ -1,0 +1,112 @@
+import {
+  type ChatSummary,
+  ClientEvent,
+  CUSTOMER_TYPES,
+  DASHBOARD_ROOM,
+  ROOM_UPDATE_EVENTS,
+  type RoomUpdateEvent,
+  routeOf,
+  ServerEvent,
+  type TypeRoom,
+} from '@care-chat/contract';
+import {
+  chatSummary,
+  closeAllClients,
+  connectDashboard,
+  type GatewayNode,
+  nextEvent,
+  recordEvents,
+  request,
+  settle,
+  signToken,
+  startGateway,
+  type TestClient,
+  type TestEmitter,
+  testEmitter,
+  uniquePrefix,
+  viaEmitter,
+} from '@care-chat/testkit';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { startInProcessNode } from './in-process-node.js';
+
+const prefix = uniquePrefix();
+const token = signToken();
+let nodeA: GatewayNode;
+let nodeB: GatewayNode;
+let nodeC: Awaited<ReturnType<typeof startInProcessNode>>;
+let redis: Redis;
+let emitter: TestEmitter;
+
+beforeAll(async () => {
+  [nodeA, nodeB, nodeC] = await Promise.all([startGateway(prefix), startGateway(prefix), startInProcessNode(prefix)]);
+  redis = new Redis(inject('redisUrl'));
+  emitter = testEmitter(redis, prefix);
+});
+
+afterEach(closeAllClients);
+
+afterAll(async () => {
+  await Promise.all([nodeA?.process.stop(), nodeB?.process.stop(), nodeC?.close()]);
+  redis?.disconnect();
+});
+
+async function clientIn(node: GatewayNode, room: TypeRoom | null): Promise<TestClient> {
+  const client = await connectDashboard(node.url, token);
+  if (room !== null) expect(await request(client, ClientEvent.JoinRoom, { room })).toEqual({ status: 1, room });
+  return client;
+}
+
+/** Emits a room update from node C, as a gateway handler does. */
+function emitFromGateway(room: TypeRoom, event: RoomUpdateEvent, summary: ChatSummary): void {
+  (nodeC.io.to(room).emit as (event: string, payload: ChatSummary) => boolean)(event, summary);
+}
+
+describe.each(CUSTOMER_TYPES)('a %s chat-list update', (type) => {
+  const { room, event } = routeOf(type);
+
+  it('reaches its room on every node, from a gateway and from the emitter, and no other client', async () => {
+    const members = [await clientIn(nodeA, room), await clientIn(nodeB, room)];
+    const otherRooms = CUSTOMER_TYPES.filter((other) => other !== type).map((other) => routeOf(other).room);
+    const outsiders = [
+      ...(await Promise.all(otherRooms.map((other) => clientIn(nodeA, other)))),
+      await clientIn(nodeB, null),
+    ];
+    const everyone = [...members, ...outsiders];
+    const seen = everyone.map((client) => recordEvents(client, ROOM_UPDATE_EVENTS));
+
+    const fromGateway = chatSummary(type, { version: 1 });
+    const gatewayArrivals = members.map((client) => nextEvent(client, event));
+    emitFromGateway(room, event, fromGateway);
+    expect(await Promise.all(gatewayArrivals)).toEqual([fromGateway, fromGateway]);
+    await settle((stats) => nodeC.io.to(DASHBOARD_ROOM).emit(ServerEvent.DashboardStats, stats), everyone);
+
+    const fromEmitter = chatSummary(type, { version: 2, unread_count: 2 });
+    emitter.to(room).emit(event, fromEmitter);
+    await settle(viaEmitter(emitter), everyone);
+
+    for (const [index, events] of seen.entries()) {
+      const expected = index < members.length ? [fromGateway, fromEmitter] : [];
+      expect(events.get(event), `client ${index}`).toEqual(expected);
+      for (const other of ROOM_UPDATE_EVENTS.filter((name) => name !== event)) expect(events.get(other)).toEqual([]);
+    }
+  });
+
+  it('stops reaching a client after leave_room', async () => {
+    const [leaver, stayer] = [await clientIn(nodeA, room), await clientIn(nodeB, room)];
+    const seen = [leaver, stayer].map((client) => recordEvents(client, [event]));
+    expect(await request(leaver, ClientEvent.LeaveRoom, { room })).toEqual({ status: 1, room });
+
+    const update = chatSummary(type, { version: 3 });
+    emitter.to(room).emit(event, update);
+    await settle(viaEmitter(emitter), [leaver, stayer]);
+
+    expect(seen[0]?.get(event)).toEqual([]);
+    expect(seen[1]?.get(event)).toEqual([update]);
+  });
+});
+
+it('puts every socket in the dashboard room, on every node', async () => {
+  const clients = [await clientIn(nodeA, null), await clientIn(nodeB, null)];
+  await settle(viaEmitter(emitter), clients);
+});

@@ -1,0 +1,15 @@
+import { createLogger } from '@care-chat/runtime';
+import { serviceEnv, TEST_JWT_SECRET } from '@care-chat/testkit';
+import { buildApp } from '../src/app.js';
+import { loadConfig } from '../src/env.js';
+
+/**
+ * A gateway node built by the same `buildApp` that `main.js` runs, inside the test process, so a test
+ * can make it broadcast the way a gateway handler does (`io.to(room).emit`).
+ */
+export async function startInProcessNode(prefix: string) {
+  const config = loadConfig({ ...serviceEnv(prefix), JWT_SECRET: TEST_JWT_SECRET, PORT: '0', HOST: '127.0.0.1' });
+  const app = await buildApp(config, createLogger('gateway-in-process', 'warn'));
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return app;
+}

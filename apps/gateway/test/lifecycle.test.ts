@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { ClientEvent } from '@care-chat/contract';
+import {
+  closeAllClients,
+  connected,
+  dashboardClient,
+  type GatewayNode,
+  refusalOf,
+  request,
+  signToken,
+  startGateway,
+  startNode,
+  TcpSwitch,
+  uniquePrefix,
+} from '@care-chat/testkit';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+
+const prefix = uniquePrefix();
+const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+afterEach(closeAllClients);
+
+async function getJson(url: string) {
+  const response = await fetch(url);
+  return { status: response.status, body: (await response.json()) as unknown };
+}
+
+/** Asks until `check` passes: the drain starts when the signal is handled, not when it is sent. */
+async function until<T>(probe: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (check(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+describe('health', () => {
+  it('answers liveness and readiness', async () => {
+    const node = await startGateway(prefix);
+    try {
+      expect(await getJson(`${node.url}/api/health`)).toEqual({
+        status: 200,
+        body: { status: 1, message: 'Realtime gateway running', version },
+      });
+      expect(await getJson(`${node.url}/api/health/ready`)).toEqual({
+        status: 200,
+        body: { status: 1, message: 'Ready', checks: { redis: 'ok', postgres: 'ok' } },
+      });
+    } finally {
+      await node.process.stop();
+    }
+  });
+});
+
+describe('SIGTERM', () => {
+  it('marks the node not ready, refuses new sessions, lets clients reconnect elsewhere, and exits 0', async () => {
+    let draining: GatewayNode | undefined;
+    let survivor: GatewayNode | undefined;
+    let balancer: TcpSwitch | undefined;
+    try {
+      [draining, survivor] = await Promise.all([
+        startGateway(prefix, { DRAIN_DELAY_MS: '1500' }),
+        startGateway(prefix),
+      ]);
+      balancer = await TcpSwitch.start(draining.port);
+      const client = await connected(dashboardClient(balancer.url, signToken()));
+      await request(client, ClientEvent.JoinRoom, { room: 'PartnerApp' });
+      const firstId = client.id;
+      const disconnected = new Promise<string>((resolve) => client.once('disconnect', resolve));
+      const reconnected = new Promise<void>((resolve) => client.io.once('reconnect', () => resolve()));
+      balancer.switchTo(survivor.port);
+
+      const exitCode = draining.process.stop('SIGTERM');
+      const ready = await until(
+        () => getJson(`${draining?.url}/api/health/ready`),
+        (answer) => answer.status === 503,
+      );
+      expect(ready).toEqual({
+        status: 503,
+        body: { status: 0, message: 'Draining', checks: { redis: 'ok', postgres: 'ok' } },
+      });
+      expect((await refusalOf(draining.url, signToken(), { transports: ['polling'] })).message).toMatch(
+        /xhr poll error/,
+      );
+
+      // "transport close", not "io server disconnect": the client reconnects by itself.
+      expect(await disconnected).toBe('transport close');
+      await reconnected;
+      expect(client.id).not.toBe(firstId);
+      expect(await exitCode).toBe(0);
+      expect(await request(client, ClientEvent.JoinRoom, { room: 'PartnerApp' })).toEqual({
+        status: 1,
+        room: 'PartnerApp',
+      });
+    } finally {
+      await balancer?.close();
+      await Promise.all([draining?.process.stop(), survivor?.process.stop()]);
+    }
+  });
+});
+
+describe('configuration', () => {
+  const run = async (env: Record<string, string>) => {
+    const process = startNode('apps/gateway/dist/main.js', { PORT: '0', ...env });
+    const code = await process.exited;
+    return { code, output: process.output.join('\n') };
+  };
+
+  it('stops before listening, naming every bad variable', async () => {
+    const { code, output } = await run({ PORT: 'eighty', LOG_LEVEL: 'loud', REDIS_URL: 'http://x' });
+    expect(code).toBe(1);
+    for (const name of ['PORT', 'LOG_LEVEL', 'REDIS_URL', 'JWT_SECRET or JWT_PUBLIC_KEY'])
+      expect(output).toContain(name);
+  });
+
+  it('refuses an unusable public key and an ambiguous key pair', async () => {
+    expect((await run({ JWT_PUBLIC_KEY: 'not a pem' })).output).toContain('JWT_PUBLIC_KEY: not a usable');
+    expect((await run({ JWT_PUBLIC_KEY: 'x', JWT_SECRET: 'y' })).output).toContain('set only one');
+  });
+
+  it('stops when Redis or PostgreSQL cannot be reached, naming its variable', async () => {
+    const redisDown = await run({ JWT_SECRET: 'x', STARTUP_TIMEOUT_MS: '1000', REDIS_URL: 'redis://127.0.0.1:1' });
+    expect(redisDown.code).toBe(1);
+    expect(redisDown.output).toContain('Redis (REDIS_URL) is unreachable');
+    const postgresDown = await run({
+      JWT_SECRET: 'x',
+      STARTUP_TIMEOUT_MS: '1000',
+      REDIS_URL: inject('redisUrl'),
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres',
+    });
+    expect(postgresDown.code).toBe(1);
+    expect(postgresDown.output).toContain('PostgreSQL (DATABASE_URL) is unreachable');
+  });
+});

@@ -1,0 +1,55 @@
+import { ClientEvent, routeOf } from '@care-chat/contract';
+import {
+  chatSummary,
+  closeAllClients,
+  connectDashboard,
+  nextEvent,
+  request,
+  serviceEnv,
+  signToken,
+  startGateway,
+  startNode,
+  uniquePrefix,
+} from '@care-chat/testkit';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { createBroadcaster } from '../src/broadcaster.js';
+
+afterEach(closeAllClients);
+
+describe('the worker process', () => {
+  it('starts, reports ready, and exits 0 on SIGTERM', async () => {
+    const worker = startNode('apps/worker/dist/main.js', serviceEnv(uniquePrefix()));
+    await worker.waitForLog((line) => line.msg === 'worker ready');
+    expect(await worker.stop('SIGTERM')).toBe(0);
+    expect(worker.logs.map((line) => line.msg)).toContain('stopped');
+  });
+
+  it('stops before connecting, naming every bad variable', async () => {
+    const worker = startNode('apps/worker/dist/main.js', { WHATSAPP_NUMBERS: '{"Driver":"1"}', LOG_LEVEL: 'chatty' });
+    expect(await worker.exited).toBe(1);
+    const output = worker.output.join('\n');
+    expect(output).toContain('WHATSAPP_NUMBERS');
+    expect(output).toContain('LOG_LEVEL');
+  });
+});
+
+describe('the broadcaster', () => {
+  it("reaches a gateway's clients in a customer type's room, on the adapter's key", async () => {
+    const prefix = uniquePrefix();
+    const gateway = await startGateway(prefix);
+    const redis = new Redis(inject('redisUrl'));
+    try {
+      const { room, event } = routeOf('Partner');
+      const client = await connectDashboard(gateway.url, signToken());
+      await request(client, ClientEvent.JoinRoom, { room });
+      const summary = chatSummary('Partner');
+      const arrival = nextEvent(client, event);
+      createBroadcaster(redis, prefix).to(room).emit(event, summary);
+      expect(await arrival).toEqual(summary);
+    } finally {
+      redis.disconnect();
+      await gateway.process.stop();
+    }
+  });
+});

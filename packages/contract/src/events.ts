@@ -1,0 +1,114 @@
+import type { CustomerType } from './customer-types.js';
+import type {
+  ChatAssigned,
+  ChatReassigned,
+  ChatSummary,
+  DashboardStats,
+  ExecutiveStatusUpdate,
+  Message,
+  MessageStatusUpdate,
+  NoteAdded,
+  SlaAlert,
+  TagUpdated,
+  UserLeft,
+  UserTyping,
+} from './payloads.js';
+import type { ClientEventName, ClientRequests, ClientResponse } from './requests.js';
+import type { RoomUpdateEvent } from './routes.js';
+
+/** Names of the events a client emits. Apps use these, never string literals. */
+export const ClientEvent = {
+  JoinRoom: 'join_room',
+  LeaveRoom: 'leave_room',
+  JoinChat: 'join_chat',
+  JoinChatCustomer: 'join_chat_customer',
+  LeaveChat: 'leave_chat',
+  GetDashboardStats: 'get_dashboard_stats',
+  FetchAllChats: 'fetch_all_chats',
+  FetchChatsByUser: 'fetch_chats_by_user',
+  SearchChat: 'search_chat',
+  SendMessage: 'send_message',
+  UpdateChatStatus: 'update_chat_status',
+  ApplyTag: 'apply_tag',
+  SetExecutiveStatus: 'set_executive_status',
+  ReassignChat: 'reassign_chat',
+  AddNote: 'add_note',
+  Typing: 'typing',
+} as const satisfies Record<string, ClientEventName>;
+
+/** Compiles only while every key of `ClientRequests` has a constant in `ClientEvent`. */
+export const everyClientEventNamed: ClientEventName extends (typeof ClientEvent)[keyof typeof ClientEvent]
+  ? true
+  : never = true;
+
+export type ResponseEventName<E extends ClientEventName = ClientEventName> = `${E}_response`;
+
+export function responseEvent<E extends ClientEventName>(event: E): ResponseEventName<E> {
+  return `${event}_response`;
+}
+
+/** Events the server sends to rooms, other than the four `room_update*` events and the `*_response` answers. */
+export interface ServerBroadcasts {
+  new_message: (message: Message) => void;
+  message_status: (update: MessageStatusUpdate) => void;
+  dashboard_stats: (stats: DashboardStats) => void;
+  tag_updated: (update: TagUpdated) => void;
+  note_added: (note: NoteAdded) => void;
+  chat_assigned: (assignment: ChatAssigned) => void;
+  chat_reassigned: (reassignment: ChatReassigned) => void;
+  user_left: (departure: UserLeft) => void;
+  user_typing: (typing: UserTyping) => void;
+  executive_status: (update: ExecutiveStatusUpdate) => void;
+  sla_alert: (alert: SlaAlert) => void;
+}
+
+export const ServerEvent = {
+  NewMessage: 'new_message',
+  MessageStatus: 'message_status',
+  DashboardStats: 'dashboard_stats',
+  TagUpdated: 'tag_updated',
+  NoteAdded: 'note_added',
+  ChatAssigned: 'chat_assigned',
+  ChatReassigned: 'chat_reassigned',
+  UserLeft: 'user_left',
+  UserTyping: 'user_typing',
+  ExecutiveStatus: 'executive_status',
+  SlaAlert: 'sla_alert',
+} as const satisfies Record<string, keyof ServerBroadcasts>;
+
+/** Compiles only while every key of `ServerBroadcasts` has a constant in `ServerEvent`. */
+export const everyServerEventNamed: keyof ServerBroadcasts extends (typeof ServerEvent)[keyof typeof ServerEvent]
+  ? true
+  : never = true;
+
+export type ClientToServerEvents = {
+  [E in ClientEventName]: (data: ClientRequests[E], ack?: (response: ClientResponse<E>) => void) => void;
+};
+
+export type ServerToClientEvents = {
+  [E in RoomUpdateEvent]: (summary: ChatSummary) => void;
+} & {
+  [E in ClientEventName as ResponseEventName<E>]: (response: ClientResponse<E>) => void;
+} & ServerBroadcasts;
+
+/** Gateways exchange nothing directly yet; the adapter carries room broadcasts. */
+export type InterServerEvents = Record<never, never>;
+
+export const EXECUTIVE_ROLES = ['executive', 'admin'] as const;
+export type ExecutiveRole = (typeof EXECUTIVE_ROLES)[number];
+
+/** Who a socket belongs to, taken from its verified token. */
+export interface Executive {
+  /** The token's `sub`. */
+  id: string;
+  role: ExecutiveRole;
+  /** The customer types whose rooms this executive may join: the `customer_types` claim, or all four. */
+  customerTypes: readonly CustomerType[];
+  agentNumber: string | null;
+  /** Unix seconds from `exp`, or null for a token without one. */
+  expiresAt: number | null;
+}
+
+export interface SocketData {
+  executive: Executive;
+}

@@ -1,0 +1,16 @@
+/**
+ * Bounds on client input. They keep one socket from making the server hold or echo large strings; the
+ * message limit is WhatsApp's own limit for a text body.
+ */
+export const LIMITS = {
+  id: 128,
+  room: 64,
+  label: 64,
+  phone: 32,
+  search: 100,
+  message: 4096,
+  note: 2000,
+  page: 100_000,
+  pageSize: 100,
+  fields: 32,
+} as const;

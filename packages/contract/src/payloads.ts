@@ -1,0 +1,155 @@
+import type { CustomerType } from './customer-types.js';
+
+export const CHAT_STATUSES = ['active', 'resolved'] as const;
+export type ChatStatus = (typeof CHAT_STATUSES)[number];
+
+export const SENDER_TYPES = ['Customer', 'Executive'] as const;
+export type SenderType = (typeof SENDER_TYPES)[number];
+
+export const MEDIA_TYPES = ['image', 'video', 'audio', 'document', 'sticker'] as const;
+export type MediaType = (typeof MEDIA_TYPES)[number];
+
+/** In the order a message moves through them; a status never goes back (Meta may deliver them out of order). */
+export const DELIVERY_STATUSES = ['received', 'queued', 'sent', 'delivered', 'read', 'failed'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
+
+export const EXECUTIVE_STATUSES = ['online', 'offline'] as const;
+export type ExecutiveStatus = (typeof EXECUTIVE_STATUSES)[number];
+
+export const TAG_ACTIONS = ['add', 'remove'] as const;
+export type TagAction = (typeof TAG_ACTIONS)[number];
+
+export const SLA_ALERT_TYPES = ['3min', '10min'] as const;
+export type SlaAlertType = (typeof SLA_ALERT_TYPES)[number];
+
+/** ISO 8601 in UTC with `Z`, e.g. `2026-01-01T00:00:00.000Z`. */
+export type IsoTime = string;
+
+/** One row of the chat list, sent as `room_update*` and returned by `fetch_all_chats`. */
+export interface ChatSummary {
+  chat_id: string;
+  /** The customer's WhatsApp number, digits only. */
+  customer: string;
+  customer_name: string | null;
+  customer_type: CustomerType;
+  status: ChatStatus;
+  is_resolved: boolean;
+  /** A readable preview, also for media (`📷 Photo: <caption>`). */
+  last_message: string | null;
+  last_message_time: IsoTime | null;
+  last_incoming_message: IsoTime | null;
+  last_incoming_whatsapp_message: IsoTime | null;
+  last_outgoing_message: IsoTime | null;
+  last_interaction_by: SenderType | null;
+  tags: string[];
+  assigned_executive_id: string | null;
+  /** Customer messages since an executive last read or replied. */
+  unread_count: number;
+  /** Rises by one with every change, so a client can drop stale or duplicate updates. */
+  version: number;
+  /** Only in `fetch_all_chats` answers that named a `sender`: messages that executive has not seen. */
+  unseen_count?: number;
+}
+
+/** WhatsApp's media object as the Cloud API sends it. */
+export interface WhatsAppMedia {
+  id?: string;
+  mime_type?: string;
+  sha256?: string;
+  caption?: string;
+  filename?: string;
+  url?: string;
+  [key: string]: unknown;
+}
+
+export interface Message {
+  message_id: string;
+  chat_id: string;
+  /** A phone number (customer) or an executive id. */
+  sender: string;
+  sender_type: SenderType;
+  channel: 'whatsapp';
+  /** Text, or a readable preview for media and other kinds. */
+  message: string;
+  /** The id of the button the customer tapped, if any. */
+  message_tag: string | null;
+  media_type: MediaType | null;
+  media: WhatsAppMedia | null;
+  mediaUrl: string | null;
+  datetime: IsoTime;
+  seen_by: string[];
+  wamid: string | null;
+  delivery_status: DeliveryStatus;
+}
+
+export interface MessageStatusUpdate {
+  chat_id: string;
+  message_id: string;
+  status: DeliveryStatus;
+  datetime: IsoTime;
+  error?: { code: number; title: string; message?: string };
+}
+
+export interface DashboardCounts {
+  active: number;
+  resolved: number;
+  awaiting_customer_response: number;
+}
+
+export interface DashboardStats extends DashboardCounts {
+  by_customer_type: Record<CustomerType, DashboardCounts>;
+}
+
+export interface TagUpdated {
+  chat_id: string;
+  tag: string;
+  action: TagAction;
+}
+
+export interface NoteAdded {
+  chat_id: string;
+  note_id: string;
+  content: string;
+  author: string;
+  datetime: IsoTime;
+}
+
+export interface ChatAssigned {
+  chat_id: string;
+  assigned_executive_id: string;
+}
+
+export interface ChatReassigned {
+  chat_id: string;
+  from_executive_id: string | null;
+  to_executive_id: string | null;
+}
+
+export interface UserLeft {
+  connection_id: string;
+}
+
+export interface UserTyping {
+  chat_id: string;
+  sender: string;
+}
+
+export interface ExecutiveStatusUpdate {
+  executive_id: string;
+  status: ExecutiveStatus;
+  customer_type: CustomerType;
+}
+
+export interface SlaAlert {
+  chat_id: string;
+  customer_type: CustomerType;
+  elapsed_minutes: number;
+  alert_type: SlaAlertType;
+}
+
+export interface Pagination {
+  page: number;
+  page_size: number;
+  total: number;
+  total_pages: number;
+}

@@ -1,0 +1,139 @@
+import type { CustomerType } from './customer-types.js';
+import type {
+  ChatStatus,
+  ChatSummary,
+  DashboardStats,
+  ExecutiveStatus,
+  Message,
+  Pagination,
+  TagAction,
+} from './payloads.js';
+import type { TypeRoom } from './routes.js';
+
+export const SEND_MESSAGE_TYPES = ['Agent', 'Customer'] as const;
+export type SendMessageType = (typeof SEND_MESSAGE_TYPES)[number];
+
+export interface JoinRoomRequest {
+  room: TypeRoom;
+}
+export interface LeaveRoomRequest {
+  room: TypeRoom;
+}
+export interface JoinChatRequest {
+  chat_id: string;
+  type?: string;
+}
+export interface JoinChatCustomerRequest {
+  chat_id: string;
+  type?: string;
+  customer_type?: CustomerType;
+}
+export interface LeaveChatRequest {
+  chat_id: string;
+}
+export type GetDashboardStatsRequest = Record<string, never>;
+export interface FetchAllChatsRequest {
+  status?: ChatStatus;
+  customer_type?: CustomerType;
+  search?: string;
+  tag?: string;
+  page?: number;
+  page_size?: number;
+  sender?: string;
+  assigned_executive_id?: string;
+}
+export interface FetchChatsByUserRequest {
+  chat_id: string;
+  sender: string;
+  page?: number;
+  page_size?: number;
+}
+export interface SearchChatRequest {
+  customer: string;
+}
+export interface SendMessageRequest {
+  chat_id: string;
+  sender: string;
+  type: SendMessageType;
+  message: string;
+  customer_type: CustomerType;
+}
+export interface UpdateChatStatusRequest {
+  customer_number: string;
+  update_by_number: string;
+  status: ChatStatus;
+}
+export interface ApplyTagRequest {
+  chat_id: string;
+  tag: string;
+  action: TagAction;
+}
+export interface SetExecutiveStatusRequest {
+  executive_id: string;
+  status: ExecutiveStatus;
+  customer_type: CustomerType;
+}
+export interface ReassignChatRequest {
+  chat_id: string;
+  executive_id: string;
+}
+export interface AddNoteRequest {
+  chat_id: string;
+  content: string;
+}
+export interface TypingRequest {
+  chat_id: string;
+  sender: string;
+}
+
+/** The data each client event carries, keyed by event name. */
+export interface ClientRequests {
+  join_room: JoinRoomRequest;
+  leave_room: LeaveRoomRequest;
+  join_chat: JoinChatRequest;
+  join_chat_customer: JoinChatCustomerRequest;
+  leave_chat: LeaveChatRequest;
+  get_dashboard_stats: GetDashboardStatsRequest;
+  fetch_all_chats: FetchAllChatsRequest;
+  fetch_chats_by_user: FetchChatsByUserRequest;
+  search_chat: SearchChatRequest;
+  send_message: SendMessageRequest;
+  update_chat_status: UpdateChatStatusRequest;
+  apply_tag: ApplyTagRequest;
+  set_executive_status: SetExecutiveStatusRequest;
+  reassign_chat: ReassignChatRequest;
+  add_note: AddNoteRequest;
+  typing: TypingRequest;
+}
+
+/** What a successful answer carries besides `status: 1`, keyed by event name. */
+export interface ClientSuccesses {
+  join_room: { room: TypeRoom };
+  leave_room: { room: TypeRoom };
+  join_chat: { chat_id: string };
+  join_chat_customer: { chat_id: string };
+  leave_chat: Record<never, never>;
+  get_dashboard_stats: { data: DashboardStats };
+  fetch_all_chats: { chats: ChatSummary[]; pagination: Pagination };
+  fetch_chats_by_user: { messages: Message[]; pagination: Pagination };
+  search_chat: { chat: ChatSummary };
+  send_message: { message_id: string };
+  update_chat_status: { old_status: ChatStatus; new_status: ChatStatus };
+  apply_tag: Record<never, never>;
+  set_executive_status: { executive_id: string; new_status: ExecutiveStatus };
+  reassign_chat: { chat_id: string; executive_id: string };
+  add_note: { note_id: string };
+  typing: Record<never, never>;
+}
+
+export type ClientEventName = keyof ClientRequests;
+
+export type Success<E extends ClientEventName> = { status: 1 } & ClientSuccesses[E];
+
+export interface Failure {
+  status: 0;
+  message: string;
+}
+
+/** Every client event is answered with one of these, as `<event>_response` and through the ack. */
+export type ClientResponse<E extends ClientEventName> = Success<E> | Failure;

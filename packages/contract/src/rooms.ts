@@ -1,0 +1,14 @@
+/** Every connected executive is in this room: aggregate stats, executive presence, SLA alerts. */
+export const DASHBOARD_ROOM = 'dashboard';
+
+export type DashboardRoom = typeof DASHBOARD_ROOM;
+
+/** The room of executives viewing one chat. */
+export type ChatRoom = `chat_${string}`;
+
+export function chatRoom(chatId: string): ChatRoom {
+  return `chat_${chatId}`;
+}
+
+/** The HTTP path the dashboard's Socket.IO client connects on. */
+export const SOCKET_PATH = '/ws';

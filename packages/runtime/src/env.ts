@@ -1,0 +1,103 @@
+/** Every bad variable at once, so an operator fixes them in one go. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type EnvSource = Readonly<Record<string, string | undefined>>;
+
+/** Reads one variable; throws an Error whose message says what is wrong with the value. */
+export type Field<T> = (raw: string | undefined) => T;
+
+type Parsed<S extends Record<string, Field<unknown>>> = { readonly [K in keyof S]: ReturnType<S[K]> };
+
+/**
+ * Parses `source` once against `spec`. `refine` checks what spans several variables and returns
+ * `NAME: problem` lines. Throws a ConfigError naming every bad variable; returns a frozen object.
+ */
+export function parseEnv<S extends Record<string, Field<unknown>>>(
+  source: EnvSource,
+  spec: S,
+  refine: (values: Parsed<S>) => string[] = () => [],
+): Parsed<S> {
+  const problems: string[] = [];
+  const values: Record<string, unknown> = {};
+  for (const [name, field] of Object.entries(spec)) {
+    const raw = source[name];
+    try {
+      values[name] = field(raw === '' ? undefined : raw);
+    } catch (error) {
+      problems.push(`${name}: ${(error as Error).message}`);
+    }
+  }
+  // Runs even when a field failed, so every bad variable is named at once; a refinement reads only
+  // optional fields, which always parse.
+  problems.push(...refine(values as Parsed<S>));
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(values) as Parsed<S>;
+}
+
+function required(raw: string | undefined): string {
+  if (raw === undefined) throw new Error('is required');
+  return raw;
+}
+
+export const env = {
+  string:
+    (fallback: string): Field<string> =>
+    (raw) =>
+      raw ?? fallback,
+
+  requiredString: (): Field<string> => required,
+
+  optionalString: (): Field<string | undefined> => (raw) => raw,
+
+  integer:
+    (fallback: number, min: number, max: number): Field<number> =>
+    (raw) => {
+      if (raw === undefined) return fallback;
+      const value = Number(raw);
+      if (!/^-?\d+$/.test(raw.trim()) || value < min || value > max) {
+        throw new Error(`must be an integer from ${min} to ${max}, got "${raw}"`);
+      }
+      return value;
+    },
+
+  url:
+    (fallback: string, protocols: readonly string[]): Field<string> =>
+    (raw) => {
+      const value = raw ?? fallback;
+      let url: URL;
+      try {
+        url = new URL(value);
+      } catch {
+        throw new Error('must be a URL');
+      }
+      if (!protocols.includes(url.protocol)) throw new Error(`must use one of: ${protocols.join(', ')}`);
+      return value;
+    },
+
+  oneOf:
+    <T extends string>(values: readonly T[], fallback: T): Field<T> =>
+    (raw) => {
+      const value = raw ?? fallback;
+      if (!(values as readonly string[]).includes(value)) throw new Error(`must be one of: ${values.join(', ')}`);
+      return value as T;
+    },
+
+  /** A comma-separated list, trimmed, without empty items. */
+  list:
+    (fallback: readonly string[]): Field<readonly string[]> =>
+    (raw) =>
+      raw === undefined
+        ? fallback
+        : raw
+            .split(',')
+            .map((item) => item.trim())
+            .filter((item) => item.length > 0),
+} as const;
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];

@@ -1,0 +1,5 @@
+export { ConfigError, type EnvSource, env, type Field, LOG_LEVELS, type LogLevel, parseEnv } from './env.js';
+export { createLogger, type Log, redactUrl } from './logger.js';
+export { attachHealthLogging, createRedis } from './redis.js';
+export { exitOnFatalError, onShutdownSignal } from './shutdown.js';
+export { waitUntilReady, withTimeout } from './timeout.js';
