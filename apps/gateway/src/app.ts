@@ -1,14 +1,18 @@
 import type { Log } from '@care-chat/runtime';
 import Fastify from 'fastify';
 import type { GatewayConfig } from './env.js';
+import api from './plugins/api.js';
 import auth from './plugins/auth.js';
 import config from './plugins/config.js';
 import cors from './plugins/cors.js';
 import drain from './plugins/drain.js';
+import errors from './plugins/errors.js';
 import health from './plugins/health.js';
 import postgres from './plugins/postgres.js';
+import queue from './plugins/queue.js';
 import redis from './plugins/redis.js';
 import socket from './plugins/socket.js';
+import webhook from './plugins/webhook.js';
 import { RequestLog } from './request-log.js';
 
 /** A gateway node: the plugins composed, ready to listen. */
@@ -21,11 +25,15 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
   });
   await app.register(config, { config: gatewayConfig });
   await app.register(drain);
+  await app.register(errors);
   await app.register(cors);
   await app.register(redis);
   await app.register(postgres);
+  await app.register(queue);
   await app.register(auth);
   await app.register(socket);
   await app.register(health);
+  await app.register(webhook);
+  await app.register(api);
   return app;
 }

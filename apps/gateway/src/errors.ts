@@ -18,4 +18,6 @@ export const SocketErrorMessage = {
   Internal: 'Internal error',
   forbiddenRoom: (room: string) => `Not allowed to join room: ${room}`,
   forbiddenCustomerType: (type: string) => `Not allowed to see customer type: ${type}`,
+  chatNotFound: (chatId: string) => `Chat not found: ${chatId}`,
+  noChatFor: (customer: string) => `No chat with customer ${customer}`,
 } as const;

@@ -122,12 +122,17 @@ describe('configuration', () => {
   });
 
   it('stops when Redis or PostgreSQL cannot be reached, naming its variable', async () => {
-    const redisDown = await run({ JWT_SECRET: 'x', STARTUP_TIMEOUT_MS: '1000', REDIS_URL: 'redis://127.0.0.1:1' });
+    const secrets = {
+      JWT_SECRET: 'x',
+      WHATSAPP_APP_SECRET: 'y',
+      WHATSAPP_VERIFY_TOKEN: 'z',
+      STARTUP_TIMEOUT_MS: '1000',
+    };
+    const redisDown = await run({ ...secrets, REDIS_URL: 'redis://127.0.0.1:1' });
     expect(redisDown.code).toBe(1);
     expect(redisDown.output).toContain('Redis (REDIS_URL) is unreachable');
     const postgresDown = await run({
-      JWT_SECRET: 'x',
-      STARTUP_TIMEOUT_MS: '1000',
+      ...secrets,
       REDIS_URL: inject('redisUrl'),
       DATABASE_URL: 'postgres://postgres@127.0.0.1:1/postgres',
     });

@@ -32,6 +32,9 @@ const spec = {
   WHATSAPP_NUMBERS: whatsappNumbers,
   DEFAULT_CUSTOMER_TYPE: env.oneOf(CUSTOMER_TYPES, 'Customer'),
   LOG_LEVEL: env.oneOf(LOG_LEVELS, 'info'),
+  WORKER_CONCURRENCY: env.integer(16, 1, 512),
+  WORKER_LOCK_MS: env.integer(15_000, 1000, 600_000),
+  STATS_INTERVAL_MS: env.integer(250, 10, 60_000),
   STARTUP_TIMEOUT_MS: env.integer(10_000, 500, 600_000),
   SHUTDOWN_TIMEOUT_MS: env.integer(30_000, 1000, 600_000),
 };
@@ -45,6 +48,9 @@ export function loadConfig(source: EnvSource) {
     customerTypeByNumber: raw.WHATSAPP_NUMBERS,
     defaultCustomerType: raw.DEFAULT_CUSTOMER_TYPE,
     logLevel: raw.LOG_LEVEL,
+    concurrency: raw.WORKER_CONCURRENCY,
+    lockMs: raw.WORKER_LOCK_MS,
+    statsIntervalMs: raw.STATS_INTERVAL_MS,
     startupTimeoutMs: raw.STARTUP_TIMEOUT_MS,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
   });

@@ -1,31 +1,43 @@
-import {
-  ConfigError,
-  createLogger,
-  createRedis,
-  exitOnFatalError,
-  onShutdownSignal,
-  waitUntilReady,
-} from '@care-chat/runtime';
-import { loadConfig, type WorkerConfig } from './env.js';
+import { boot, createRedis, onShutdownSignal, waitUntilReady } from '@care-chat/runtime';
+import { createPool, dashboardStats, migrate } from '@care-chat/store';
+import { Broadcaster } from './broadcaster.js';
+import { loadConfig } from './env.js';
+import { startInboundWorker } from './inbound-worker.js';
+import { StatsPublisher } from './stats-publisher.js';
 
-const log = createLogger('worker', 'info');
-exitOnFatalError(log);
+const { log, config } = boot('worker', () => loadConfig(process.env));
+const startup = { timeoutMs: config.startupTimeoutMs };
 
-let config: WorkerConfig;
-try {
-  config = loadConfig(process.env);
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  log.fatal({ problems: error.problems }, error.message);
-  process.exit(1);
-}
-log.level = config.logLevel;
+// BullMQ blocks on its connection, so it must retry commands forever rather than fail them.
+const queueRedis = createRedis(config.redisUrl, log, 'worker-queue', { maxRetriesPerRequest: null });
+const emitRedis = createRedis(config.redisUrl, log, 'worker-emit');
+const db = createPool(config.databaseUrl, config.concurrency + 2);
+db.on('error', (err) => log.warn({ err }, 'idle postgres client failed'));
 
-const redis = createRedis(config.redisUrl, log, 'worker');
-await waitUntilReady('Redis (REDIS_URL)', () => redis.ping(), { timeoutMs: config.startupTimeoutMs });
-// Consuming inbound-message jobs arrives with the WhatsApp ingest; until then the worker only connects.
-log.info({ businessNumbers: config.customerTypeByNumber.size }, 'worker ready');
+await waitUntilReady('Redis (REDIS_URL)', () => Promise.all([queueRedis.ping(), emitRedis.ping()]), startup);
+await waitUntilReady('PostgreSQL (DATABASE_URL)', () => db.query('SELECT 1'), startup);
+await migrate(db, log);
 
-onShutdownSignal(log, config.shutdownTimeoutMs, async () => {
-  redis.disconnect();
+const broadcaster = new Broadcaster(emitRedis, config.redisKeyPrefix);
+const stats = new StatsPublisher(
+  () => dashboardStats(db),
+  (current) => broadcaster.dashboardStats(current),
+  config.statsIntervalMs,
+  log.child({ module: 'stats' }),
+);
+const worker = startInboundWorker(queueRedis, config, {
+  db,
+  broadcaster,
+  stats,
+  config,
+  log: log.child({ module: 'jobs' }),
 });
+onShutdownSignal(log, config.shutdownTimeoutMs, async () => {
+  // Finishes the jobs in hand and takes no more; then the last stats, then the connections.
+  await worker.close();
+  await stats.flush();
+  await db.end();
+  queueRedis.disconnect();
+  emitRedis.disconnect();
+});
+log.info({ concurrency: config.concurrency, businessNumbers: config.customerTypeByNumber.size }, 'worker ready');

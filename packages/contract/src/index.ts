@@ -17,6 +17,7 @@ export {
 } from './events.js';
 export { LIMITS } from './limits.js';
 export {
+  AWAITING_CUSTOMER_RESPONSE_TAG,
   CHAT_STATUSES,
   type ChatAssigned,
   type ChatReassigned,
@@ -48,6 +49,7 @@ export {
   type UserTyping,
   type WhatsAppMedia,
 } from './payloads.js';
+export { CAPPED_BACKOFF, inboundJobId, inboundJobOptions, QueueName } from './queues.js';
 export { DEFAULT_REDIS_KEY_PREFIX, redisKeys } from './redis-keys.js';
 export type {
   AddNoteRequest,
@@ -87,5 +89,15 @@ export {
   TYPE_ROOMS,
   type TypeRoom,
 } from './routes.js';
-export type { Check, Validated, Validator } from './validation.js';
+export { type Check, isPlainObject, type Validated, type Validator } from './validation.js';
 export { clientValidators, validateClientEvent } from './validators.js';
+export {
+  type InboundJob,
+  type InboundMessageJob,
+  type MessageStatusJob,
+  parseWebhook,
+  type WhatsAppChangeValue,
+  type WhatsAppContact,
+  type WhatsAppMessage,
+  type WhatsAppStatus,
+} from './whatsapp.js';

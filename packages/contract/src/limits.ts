@@ -4,6 +4,8 @@
  */
 export const LIMITS = {
   id: 128,
+  /** WhatsApp message ids (`wamid.…`) run to about 60 characters; this leaves room. */
+  wamid: 256,
   room: 64,
   label: 64,
   phone: 32,

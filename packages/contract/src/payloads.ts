@@ -17,6 +17,9 @@ export const EXECUTIVE_STATUSES = ['online', 'offline'] as const;
 export type ExecutiveStatus = (typeof EXECUTIVE_STATUSES)[number];
 
 export const TAG_ACTIONS = ['add', 'remove'] as const;
+
+/** The tag an executive sets while waiting on the customer; `dashboard_stats` counts the active chats with it. */
+export const AWAITING_CUSTOMER_RESPONSE_TAG = 'Awaiting Customer Response';
 export type TagAction = (typeof TAG_ACTIONS)[number];
 
 export const SLA_ALERT_TYPES = ['3min', '10min'] as const;

@@ -8,5 +8,7 @@ export const DEFAULT_REDIS_KEY_PREFIX = 'cc';
 export function redisKeys(prefix: string) {
   return {
     socketIo: `${prefix}:io`,
+    /** BullMQ's key prefix for every queue. */
+    queues: `${prefix}:bull`,
   } as const;
 }

@@ -1,3 +1,4 @@
+export { boot } from './boot.js';
 export { ConfigError, type EnvSource, env, type Field, LOG_LEVELS, type LogLevel, parseEnv } from './env.js';
 export { createLogger, type Log, redactUrl } from './logger.js';
 export { attachHealthLogging, createRedis } from './redis.js';

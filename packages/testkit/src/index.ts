@@ -14,9 +14,34 @@ export {
   type ServerPayload,
   type TestClient,
 } from './clients.js';
-export { type GatewayNode, serviceEnv, startGateway, uniquePrefix } from './gateway.js';
+export { createTestDatabase, type TestDatabase } from './database.js';
+export { type GatewayNode, serviceEnv, startGateway, startWorker, uniquePrefix } from './gateway.js';
 export { malformedPayloads, type PayloadCase, validRequests } from './payload-cases.js';
 export { AppProcess, type LogLine, repoRoot, startNode } from './process.js';
+export { RedisServer } from './redis-server.js';
 export { resolveServices, type Services } from './services.js';
 export { TcpSwitch } from './tcp-switch.js';
 export { signToken, TEST_JWT_SECRET, unsignedToken } from './tokens.js';
+export {
+  escapeNonAscii,
+  type InboundImage,
+  type InboundText,
+  imageMessage,
+  newWamid,
+  type PostWebhookInit,
+  postWebhook,
+  SAMPLE_NUMBERS,
+  type StatusInput,
+  type StatusKind,
+  signBody,
+  statusUpdate,
+  TEST_APP_SECRET,
+  TEST_VERIFY_TOKEN,
+  textMessage,
+  textWebhook,
+  type WebhookBody,
+  type WebhookChange,
+  type WebhookContactInput,
+  type WebhookValue,
+  webhookBody,
+} from './whatsapp-webhooks.js';

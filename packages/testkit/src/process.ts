@@ -43,9 +43,12 @@ export class AppProcess {
     }
   }
 
-  /** The first log line (past or future) that matches; rejects if the process exits or time runs out. */
-  waitForLog(match: (line: LogLine) => boolean, timeoutMs = 15_000): Promise<LogLine> {
-    const seen = this.logs.find(match);
+  /**
+   * The first log line that matches, among those from index `from` on (0: every line so far, and future
+   * ones); rejects if the process exits or time runs out.
+   */
+  waitForLog(match: (line: LogLine) => boolean, timeoutMs = 15_000, from = 0): Promise<LogLine> {
+    const seen = this.logs.slice(from).find(match);
     if (seen !== undefined) return Promise.resolve(seen);
     return new Promise((resolve, reject) => {
       const waiter = { match, resolve };

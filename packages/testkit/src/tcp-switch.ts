@@ -1,11 +1,13 @@
 import { connect, createServer, type Server, type Socket } from 'node:net';
 
 /**
- * A TCP forwarder whose upstream can be switched: stands for the load balancer in front of gateways, so
- * a test can send reconnecting clients to another node.
+ * A TCP forwarder whose upstream can be switched or cut: stands for the load balancer in front of
+ * gateways (a test sends reconnecting clients to another node), or for the network to a dependency (a
+ * test cuts PostgreSQL off and puts it back).
  */
 export class TcpSwitch {
   private readonly sockets = new Set<Socket>();
+  private cut = false;
 
   private constructor(
     private readonly server: Server,
@@ -30,7 +32,28 @@ export class TcpSwitch {
     this.upstream = port;
   }
 
+  /** Drops every connection and refuses new ones until `reconnect`. */
+  disconnect(): void {
+    this.cut = true;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  reconnect(): void {
+    this.cut = false;
+  }
+
+  /** `url` with its host and port replaced by this forwarder's. */
+  wrap(url: string): string {
+    const wrapped = new URL(url);
+    wrapped.host = new URL(this.url).host;
+    return wrapped.toString();
+  }
+
   private forward(downstream: Socket): void {
+    if (this.cut) {
+      downstream.destroy();
+      return;
+    }
     const upstream = connect(this.upstream, '127.0.0.1');
     for (const socket of [downstream, upstream]) {
       this.sockets.add(socket);

@@ -57,6 +57,7 @@ export default fp(
           // The subscriber must be up too, or this node would miss every broadcast from the others.
           probe(async () => {
             if (app.redis.sub.status !== 'ready') throw new Error('subscriber not ready');
+            await app.queues.connection.ping();
             await app.redis.pub.ping();
           }),
           probe(() => app.pg.query('SELECT 1')),
@@ -68,5 +69,5 @@ export default fp(
       },
     );
   },
-  { name: 'health', dependencies: ['drain', 'redis', 'postgres'], fastify: '5.x' },
+  { name: 'health', dependencies: ['drain', 'redis', 'postgres', 'queue'], fastify: '5.x' },
 );

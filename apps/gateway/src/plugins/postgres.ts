@@ -1,6 +1,7 @@
 import { waitUntilReady } from '@care-chat/runtime';
+import { createPool, migrate } from '@care-chat/store';
 import fp from 'fastify-plugin';
-import pg from 'pg';
+import type pg from 'pg';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -8,10 +9,11 @@ declare module 'fastify' {
   }
 }
 
+/** The pool for the dashboard's reads; the schema is brought up to date before the node serves. */
 export default fp(
   async (app) => {
     const log = app.log.child({ module: 'postgres' });
-    const pool = new pg.Pool({ connectionString: app.config.databaseUrl, max: 10, connectionTimeoutMillis: 2000 });
+    const pool = createPool(app.config.databaseUrl, 10);
     // An idle client whose server went away emits here; without a listener the process would crash.
     pool.on('error', (err) => log.warn({ err }, 'idle postgres client failed'));
     app.decorate('pg', pool);
@@ -21,6 +23,7 @@ export default fp(
     await waitUntilReady('PostgreSQL (DATABASE_URL)', () => pool.query('SELECT 1'), {
       timeoutMs: app.config.startupTimeoutMs,
     });
+    await migrate(pool, log);
   },
   { name: 'postgres', dependencies: ['config'], fastify: '5.x' },
 );

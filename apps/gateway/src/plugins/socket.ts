@@ -27,7 +27,7 @@ export default fp(
     });
     const log = app.log.child({ module: 'socket' });
     io.use(authenticate(app.verifyToken));
-    io.on('connection', (socket) => onConnection(socket, log));
+    io.on('connection', (socket) => onConnection(socket, { db: app.pg, io }, log));
     app.decorate('io', io);
     // Closing the transports, not the sockets, makes clients see "transport close" and reconnect to
     // another node; a Socket.IO disconnect packet would tell them to stay away.
@@ -35,5 +35,5 @@ export default fp(
       io.engine.close();
     });
   },
-  { name: 'socket', dependencies: ['config', 'drain', 'redis', 'auth'], fastify: '5.x' },
+  { name: 'socket', dependencies: ['config', 'drain', 'redis', 'postgres', 'auth'], fastify: '5.x' },
 );

@@ -7,12 +7,16 @@ import {
   type Validated,
 } from '@care-chat/contract';
 import type { Log } from '@care-chat/runtime';
+import type pg from 'pg';
 import { SocketErrorMessage } from '../errors.js';
-import type { GatewaySocket } from './types.js';
+import type { GatewayServer, GatewaySocket } from './types.js';
 
 export interface HandlerContext {
   socket: GatewaySocket;
   log: Log;
+  /** What handlers read and broadcast through. */
+  db: pg.Pool;
+  io: GatewayServer;
 }
 
 export type EventHandler<E extends ClientEventName> = (

@@ -1,0 +1,52 @@
+import type { Executive } from '@care-chat/contract';
+import { dashboardStats } from '@care-chat/store';
+import type { FastifyInstance } from 'fastify';
+import { AuthError } from '../errors.js';
+
+const BEARER = /^Bearer\s+(\S+)$/i;
+const counts = {
+  type: 'object',
+  required: ['active', 'resolved', 'awaiting_customer_response'],
+  properties: {
+    active: { type: 'integer' },
+    resolved: { type: 'integer' },
+    awaiting_customer_response: { type: 'integer' },
+  },
+} as const;
+
+/** The dashboard's REST routes under `/api` (health aside), behind the same JWT as sockets, as a Bearer header. */
+export default async function api(app: FastifyInstance) {
+  app.decorateRequest('executive', null);
+  app.addHook('onRequest', async (request, reply) => {
+    const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
+    try {
+      request.executive = app.verifyToken(token);
+    } catch (error) {
+      if (!(error instanceof AuthError)) throw error;
+      return reply.code(401).send({ error: error.code, message: 'unauthorized' });
+    }
+  });
+
+  app.get(
+    '/api/dashboard/stats',
+    {
+      schema: {
+        response: {
+          200: {
+            type: 'object',
+            required: ['status', 'data'],
+            properties: { status: { type: 'integer' }, data: counts },
+          },
+        },
+      },
+    },
+    async () => ({ status: 1, data: await dashboardStats(app.pg) }),
+  );
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** Who called, once the Bearer token is verified. */
+    executive: Executive | null;
+  }
+}

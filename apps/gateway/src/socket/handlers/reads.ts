@@ -1,0 +1,58 @@
+import { ClientEvent, type CustomerType, routeOf, ServerEvent } from '@care-chat/contract';
+import { dashboardStats, findChatByCustomer, listChats, readHistory } from '@care-chat/store';
+import { SocketErrorMessage } from '../../errors.js';
+import { answer, type HandlerContext } from '../answer.js';
+
+const DEFAULT_PAGE_SIZE = { chats: 10, messages: 20 } as const;
+
+/** The dashboard's reads: the chat list, a chat's history (which marks it read), search, and stats. */
+export function registerReadHandlers(context: HandlerContext): void {
+  const allowed = context.socket.data.executive.customerTypes;
+  const visible = (asked: CustomerType | undefined) =>
+    asked === undefined ? allowed : allowed.filter((type) => type === asked);
+
+  answer(context, ClientEvent.FetchAllChats, async (query, { db }) => {
+    if (query.customer_type !== undefined && !allowed.includes(query.customer_type)) {
+      return { status: 0, message: SocketErrorMessage.forbiddenCustomerType(query.customer_type) };
+    }
+    const { chats, pagination } = await listChats(db, {
+      customerTypes: visible(query.customer_type),
+      status: query.status,
+      search: query.search,
+      tag: query.tag,
+      assignedExecutiveId: query.assigned_executive_id,
+      sender: query.sender,
+      page: query.page ?? 1,
+      pageSize: query.page_size ?? DEFAULT_PAGE_SIZE.chats,
+    });
+    return { status: 1, chats, pagination };
+  });
+
+  answer(context, ClientEvent.FetchChatsByUser, async (query, { db, io }) => {
+    const history = await readHistory(db, {
+      chatId: query.chat_id,
+      executiveId: query.sender,
+      customerTypes: allowed,
+      page: query.page ?? 1,
+      pageSize: query.page_size ?? DEFAULT_PAGE_SIZE.messages,
+    });
+    if (!history.found) return { status: 0, message: SocketErrorMessage.chatNotFound(query.chat_id) };
+    if (history.changed) {
+      // Reading cleared the unread badge: every dashboard showing this chat hears it.
+      const { room, event } = routeOf(history.chat.customer_type);
+      io.to(room).emit(event, history.chat);
+    }
+    return { status: 1, messages: history.messages, pagination: history.pagination };
+  });
+
+  answer(context, ClientEvent.SearchChat, async ({ customer }, { db }) => {
+    const chat = await findChatByCustomer(db, customer, allowed);
+    return chat === null ? { status: 0, message: SocketErrorMessage.noChatFor(customer) } : { status: 1, chat };
+  });
+
+  answer(context, ClientEvent.GetDashboardStats, async (_query, { db, socket }) => {
+    const stats = await dashboardStats(db);
+    socket.emit(ServerEvent.DashboardStats, stats);
+    return { status: 1, data: stats };
+  });
+}

@@ -1,0 +1,213 @@
+import { readFileSync } from 'node:fs';
+import { inboundJobId, parseWebhook, QueueName, redisKeys } from '@care-chat/contract';
+import {
+  type GatewayNode,
+  postWebhook,
+  RedisServer,
+  repoRoot,
+  SAMPLE_NUMBERS,
+  signToken,
+  startGateway,
+  TEST_APP_SECRET,
+  TEST_VERIFY_TOKEN,
+  textWebhook,
+  uniquePrefix,
+} from '@care-chat/testkit';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
+
+const fixtures = `${repoRoot}../shared/fixtures/whatsapp/`;
+const fixture = (name: string) => readFileSync(`${fixtures}${name}`, 'utf8');
+
+const prefix = uniquePrefix();
+let node: GatewayNode;
+let redis: Redis;
+let queue: Queue;
+
+beforeAll(async () => {
+  node = await startGateway(prefix);
+  redis = new Redis(inject('redisUrl'));
+  queue = new Queue(QueueName.Inbound, { connection: redis, prefix: redisKeys(prefix).queues });
+});
+
+beforeEach(async () => {
+  await queue.obliterate({ force: true });
+});
+
+afterAll(async () => {
+  await queue?.close();
+  redis?.disconnect();
+  await node?.process.stop();
+});
+
+const queuedIds = async () => (await queue.getJobs(['waiting', 'delayed', 'active'])).map((job) => job.id).sort();
+const text = (customer: string) => textWebhook({ phoneNumberId: SAMPLE_NUMBERS.Partner, from: customer, text: 'hi' });
+
+describe('GET /webhooks/whatsapp (verification)', () => {
+  const cases = JSON.parse(fixture('verify-get.json')) as {
+    configured_verify_token: string;
+    cases: { name: string; query: Record<string, string>; expect_status: number; expect_body?: string }[];
+  };
+
+  it('is configured with the fixtures verify token', () => {
+    expect(cases.configured_verify_token).toBe(TEST_VERIFY_TOKEN);
+  });
+
+  it.each(cases.cases)('answers the $name case with $expect_status', async ({ query, expect_status, expect_body }) => {
+    const response = await fetch(`${node.url}/webhooks/whatsapp?${new URLSearchParams(query)}`);
+    const body = await response.text();
+    expect(response.status).toBe(expect_status);
+    if (expect_body !== undefined) {
+      expect(body).toBe(expect_body);
+      expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    } else {
+      expect(body).not.toContain(query['hub.challenge'] ?? '\u0000');
+    }
+  });
+});
+
+describe('POST /webhooks/whatsapp', () => {
+  it.each(['text.json', 'image.json', 'batch.json', 'status-sent.json', 'status-read.json'])(
+    'queues every message and status of %s under its deterministic id, then answers 200',
+    async (name) => {
+      const raw = fixture(name);
+      const answer = await postWebhook(node.url, raw, TEST_APP_SECRET);
+      const parsed = parseWebhook(JSON.parse(raw));
+      if (!parsed.ok) throw new Error(parsed.message);
+      expect(answer.status).toBe(200);
+      expect(await queuedIds()).toEqual(parsed.value.map(inboundJobId).sort());
+    },
+  );
+
+  it('queues a redelivered webhook once', async () => {
+    const body = text('919800000010');
+    expect((await postWebhook(node.url, body, TEST_APP_SECRET)).status).toBe(200);
+    expect((await postWebhook(node.url, body, TEST_APP_SECRET)).status).toBe(200);
+    expect(await queuedIds()).toHaveLength(1);
+  });
+
+  it.each([
+    { name: 'no signature', secret: null, init: {} },
+    { name: 'a wrong secret', secret: 'not-the-app-secret', init: {} },
+    { name: 'a malformed header', secret: TEST_APP_SECRET, init: { signature: 'sha256=xyz' } },
+    { name: 'a bare digest', secret: TEST_APP_SECRET, init: { signature: '0'.repeat(64) } },
+  ])('refuses $name with 401 and queues nothing', async ({ secret, init }) => {
+    const answer = await postWebhook(node.url, text('919800000011'), secret, init);
+    expect(answer.status).toBe(401);
+    expect(JSON.parse(answer.text)).toEqual({ error: 'invalid_signature', message: expect.any(String) });
+    expect(await queuedIds()).toEqual([]);
+  });
+
+  it('checks the signature over the raw bytes, not re-serialised JSON', async () => {
+    const raw = JSON.stringify(text('919800000012'), null, 2).replace('"hi"', '"caf\\u00e9"');
+    expect((await postWebhook(node.url, raw, TEST_APP_SECRET)).status).toBe(200);
+    const tampered = await postWebhook(node.url, raw.replace('caf', 'cab'), TEST_APP_SECRET, {
+      signature: (await import('@care-chat/testkit')).signBody(raw, TEST_APP_SECRET),
+    });
+    expect(tampered.status).toBe(401);
+  });
+
+  it.each([
+    { name: 'not JSON', raw: '{"object":', error: 'malformed_json' },
+    { name: 'not a WhatsApp webhook', raw: '{"object":"page","entry":[]}', error: 'malformed_payload' },
+    {
+      name: 'entry not an array',
+      raw: '{"object":"whatsapp_business_account","entry":{}}',
+      error: 'malformed_payload',
+    },
+    {
+      name: 'a message without an id',
+      raw: JSON.stringify(text('919800000013')).replace(/"id":"wamid[^"]*",/, ''),
+      error: 'malformed_payload',
+    },
+    { name: 'a JSON array', raw: '[1,2,3]', error: 'malformed_payload' },
+    { name: 'JSON null', raw: 'null', error: 'malformed_payload' },
+  ])('answers $name with 400 and queues nothing', async ({ raw, error }) => {
+    const answer = await postWebhook(node.url, raw, TEST_APP_SECRET);
+    expect(answer.status).toBe(400);
+    expect(JSON.parse(answer.text)).toMatchObject({ error });
+    expect(await queuedIds()).toEqual([]);
+  });
+
+  it('takes a body of up to 3 MB and refuses a larger one with 413', async () => {
+    const body = text('919800000014') as {
+      entry: { changes: { value: { messages: { text: { body: string } }[] } }[] }[];
+    };
+    const message = body.entry[0]?.changes[0]?.value.messages[0];
+    if (message === undefined) throw new Error('no message');
+    message.text.body = 'x'.repeat(2.9 * 1024 * 1024);
+    expect((await postWebhook(node.url, body, TEST_APP_SECRET)).status).toBe(200);
+    message.text.body = 'x'.repeat(3.1 * 1024 * 1024);
+    const answer = await postWebhook(node.url, body, TEST_APP_SECRET);
+    expect(answer.status).toBe(413);
+    expect(JSON.parse(answer.text)).toMatchObject({ error: expect.any(String), message: expect.any(String) });
+  });
+
+  it('refuses a body that is not JSON by content type with 415', async () => {
+    const answer = await postWebhook(node.url, 'hello', TEST_APP_SECRET, { headers: { 'content-type': 'text/plain' } });
+    expect(answer.status).toBe(415);
+  });
+});
+
+describe('when Redis cannot take the jobs', () => {
+  it('answers 503 so Meta retries, and 200 again once Redis is back', async () => {
+    const own = await RedisServer.start();
+    const gateway = await startGateway(uniquePrefix(), { REDIS_URL: own.url });
+    try {
+      await own.kill();
+      const linesBefore = gateway.process.logs.length;
+      const refused = await postWebhook(gateway.url, text('919800000015'), TEST_APP_SECRET);
+      expect(refused.status).toBe(503);
+      expect(JSON.parse(refused.text)).toEqual({ error: 'queue_unavailable', message: expect.any(String) });
+      await own.start();
+      const queueBack = (line: { msg: string; redis?: unknown }) =>
+        line.msg === 'redis ready' && line.redis === 'gateway-queue';
+      await gateway.process.waitForLog(queueBack, 15_000, linesBefore);
+      // As Meta does: the delivery refused with 503 is sent again, and now it is queued.
+      let again = await postWebhook(gateway.url, text('919800000015'), TEST_APP_SECRET);
+      for (let retry = 0; again.status === 503 && retry < 20; retry++) {
+        again = await postWebhook(gateway.url, text('919800000015'), TEST_APP_SECRET);
+      }
+      expect(again.status).toBe(200);
+    } finally {
+      await gateway.process.stop();
+      await own.kill();
+    }
+  });
+});
+
+describe('GET /api/dashboard/stats', () => {
+  it('needs a valid Bearer token', async () => {
+    const none = await fetch(`${node.url}/api/dashboard/stats`);
+    expect(none.status).toBe(401);
+    expect(await none.json()).toEqual({ error: 'missing_token', message: 'unauthorized' });
+    const expired = await fetch(`${node.url}/api/dashboard/stats`, {
+      headers: { authorization: `Bearer ${signToken({}, { expiresInS: -5 })}` },
+    });
+    expect(await expired.json()).toEqual({ error: 'token_expired', message: 'unauthorized' });
+  });
+
+  it('answers { status: 1, data: { active, resolved, awaiting_customer_response } }', async () => {
+    const response = await fetch(`${node.url}/api/dashboard/stats`, {
+      headers: { authorization: `Bearer ${signToken()}` },
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({
+      status: 1,
+      data: {
+        active: expect.any(Number),
+        resolved: expect.any(Number),
+        awaiting_customer_response: expect.any(Number),
+      },
+    });
+  });
+});
+
+describe('errors', () => {
+  it('answers an unknown route with 404 { error, message }', async () => {
+    const response = await fetch(`${node.url}/api/nothing-here?token=secret`);
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual({ error: 'not_found', message: 'No route GET /api/nothing-here' });
+  });
+});

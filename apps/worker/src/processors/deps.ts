@@ -1,0 +1,20 @@
+import type { Log } from '@care-chat/runtime';
+import type { Queryable } from '@care-chat/store';
+import type { Broadcaster } from '../broadcaster.js';
+import type { WorkerConfig } from '../env.js';
+import type { StatsPublisher } from '../stats-publisher.js';
+
+/** What a processor works with; a test passes real ones without a BullMQ Worker. */
+export interface ProcessorDeps {
+  db: Queryable;
+  broadcaster: Broadcaster;
+  stats: Pick<StatsPublisher, 'changed'>;
+  config: Pick<WorkerConfig, 'customerTypeByNumber' | 'defaultCustomerType'>;
+  log: Log;
+}
+
+/** About the job's delivery, not its data. */
+export interface Attempt {
+  /** An earlier attempt started: it may have stored its effect and died before broadcasting it. */
+  retried: boolean;
+}

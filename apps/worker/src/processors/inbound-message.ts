@@ -1,0 +1,46 @@
+import type { InboundMessageJob } from '@care-chat/contract';
+import { ingestInboundMessage } from '@care-chat/store';
+import { messageContent } from '../whatsapp/message-content.js';
+import type { Attempt, ProcessorDeps } from './deps.js';
+
+/**
+ * A customer's message: stored with its chat in one transaction, then its chat's `room_update*`, the
+ * `new_message` to the chat room, and fresh dashboard stats. A message stored before has no second effect,
+ * unless this is a retry, which broadcasts again what the earlier attempt may not have (clients drop the
+ * repeat by `version`).
+ */
+export async function processInboundMessage(job: InboundMessageJob, deps: ProcessorDeps, attempt: Attempt) {
+  const { message, contact } = job;
+  // parseWebhook guarantees one of the two sender ids.
+  const customer = message.from ?? contact?.wa_id ?? message.from_user_id ?? contact?.user_id ?? '';
+  let customerType = deps.config.customerTypeByNumber.get(job.business_number_id);
+  if (customerType === undefined) {
+    customerType = deps.config.defaultCustomerType;
+    deps.log.warn(
+      { business_number_id: job.business_number_id, customer_type: customerType },
+      'message to a number missing from WHATSAPP_NUMBERS: given DEFAULT_CUSTOMER_TYPE',
+    );
+  }
+  const content = messageContent(message);
+  const result = await ingestInboundMessage(deps.db, {
+    wamid: message.id,
+    customer,
+    wa_id: message.from ?? contact?.wa_id ?? null,
+    user_id: message.from_user_id ?? contact?.user_id ?? null,
+    name: contact?.profile?.name ?? null,
+    username: contact?.profile?.username ?? null,
+    business_number_id: job.business_number_id,
+    customer_type: customerType,
+    timestamp: message.timestamp,
+    kind: message.type,
+    body: content.preview,
+    message_tag: content.message_tag,
+    media_type: content.media_type,
+    media: content.media,
+    raw: message,
+  });
+  if (!result.inserted && !attempt.retried) return;
+  deps.broadcaster.chatChanged(result.chat);
+  deps.broadcaster.newMessage(result.message);
+  deps.stats.changed();
+}

@@ -1,0 +1,53 @@
+import type { DashboardStats } from '@care-chat/contract';
+import type { Log } from '@care-chat/runtime';
+
+/**
+ * Coalesces `dashboard_stats`: any number of changes within `intervalMs` give one computation, and a
+ * change made while one runs gives another after it, so the last stats sent always follow the last change.
+ */
+export class StatsPublisher {
+  #dirty = false;
+  #timer: NodeJS.Timeout | undefined;
+  #running: Promise<void> | undefined;
+
+  constructor(
+    private readonly compute: () => Promise<DashboardStats>,
+    private readonly publish: (stats: DashboardStats) => void,
+    private readonly intervalMs: number,
+    private readonly log: Log,
+  ) {}
+
+  changed(): void {
+    this.#dirty = true;
+    if (this.#timer === undefined && this.#running === undefined) this.#schedule();
+  }
+
+  #schedule(): void {
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      this.#running = this.#run().finally(() => {
+        this.#running = undefined;
+        if (this.#dirty) this.#schedule();
+      });
+    }, this.intervalMs);
+  }
+
+  async #run(): Promise<void> {
+    this.#dirty = false;
+    try {
+      this.publish(await this.compute());
+    } catch (err) {
+      // PostgreSQL may be away; the stats are sent once it answers again.
+      this.#dirty = true;
+      this.log.warn({ err }, 'dashboard stats not computed');
+    }
+  }
+
+  /** Sends what is pending now; for shutdown. */
+  async flush(): Promise<void> {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    await this.#running;
+    if (this.#dirty) await this.#run();
+  }
+}

@@ -1,0 +1,92 @@
+import { ClientEvent, QueueName, redisKeys, type TypeRoom } from '@care-chat/contract';
+import { createPool, dashboardStats } from '@care-chat/store';
+import {
+  type AppProcess,
+  connectDashboard,
+  createTestDatabase,
+  type GatewayNode,
+  request,
+  signToken,
+  startGateway,
+  startWorker,
+  type TestDatabase,
+  type TestEmitter,
+  testEmitter,
+  uniquePrefix,
+} from '@care-chat/testkit';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import type pg from 'pg';
+import { expect, inject } from 'vitest';
+
+/** Two gateways and a worker on a database and a Redis prefix of their own, as users start them. */
+export class Tier {
+  private constructor(
+    readonly prefix: string,
+    readonly database: TestDatabase,
+    readonly nodes: [GatewayNode, GatewayNode],
+    public worker: AppProcess,
+    readonly db: pg.Pool,
+    readonly redis: Redis,
+    readonly emitter: TestEmitter,
+    readonly queue: Queue,
+  ) {}
+
+  /** `workerDatabase` may route the worker's connection elsewhere (through a relay a test can cut). */
+  static async start(
+    workerEnv: Record<string, string> = {},
+    workerDatabase: (url: string) => string = (url) => url,
+  ): Promise<Tier> {
+    const prefix = uniquePrefix();
+    const database = await createTestDatabase();
+    const env = { DATABASE_URL: database.url };
+    const nodes = await Promise.all([startGateway(prefix, env), startGateway(prefix, env)]);
+    const worker = await startWorker(prefix, { DATABASE_URL: workerDatabase(database.url), ...workerEnv });
+    const redis = new Redis(inject('redisUrl'));
+    const queue = new Queue(QueueName.Inbound, { connection: redis, prefix: redisKeys(prefix).queues });
+    return new Tier(
+      prefix,
+      database,
+      nodes,
+      worker,
+      createPool(database.url, 4),
+      redis,
+      testEmitter(redis, prefix),
+      queue,
+    );
+  }
+
+  async restartWorker(workerEnv: Record<string, string> = {}): Promise<void> {
+    this.worker = await startWorker(this.prefix, { DATABASE_URL: this.database.url, ...workerEnv });
+  }
+
+  /** A dashboard client on `node`, in `room` if one is given. */
+  async client(node: GatewayNode, room: TypeRoom | null, claims: Record<string, unknown> = {}) {
+    const client = await connectDashboard(node.url, signToken(claims));
+    if (room !== null) expect(await request(client, ClientEvent.JoinRoom, { room })).toEqual({ status: 1, room });
+    return client;
+  }
+
+  /** Resolves once the queue has nothing waiting, delayed or running: every job posted so far is done. */
+  async drained(timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const counts = await this.queue.getJobCounts('waiting', 'delayed', 'active', 'prioritized', 'waiting-children');
+      if (Object.values(counts).every((count) => count === 0)) return;
+      if (Date.now() > deadline) throw new Error(`queue not drained: ${JSON.stringify(counts)}`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
+  stats() {
+    return dashboardStats(this.db);
+  }
+
+  async stop(): Promise<void> {
+    await this.queue.close();
+    this.redis.disconnect();
+    await Promise.all([...this.nodes.map((node) => node.process.stop()), this.worker.stop()]);
+    await this.db.end();
+    await this.database.drop();
+  }
+}

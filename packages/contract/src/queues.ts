@@ -1,0 +1,36 @@
+import type { InboundJob } from './whatsapp.js';
+
+/** Queue names, shared by the gateway that adds jobs and the worker that takes them. */
+export const QueueName = {
+  Inbound: 'whatsapp-inbound',
+} as const;
+
+// BullMQ refuses custom ids with ':' and ids that read as integers; wamids are base64 and have neither,
+// but ids come from outside, so anything else is encoded.
+const safe = (id: string) =>
+  /^[\w.=+/-]+$/.test(id) && !/^\d+$/.test(id) ? id : Buffer.from(id).toString('base64url');
+
+/**
+ * The job id of an inbound job: the same message or status delivered twice (Meta retries, or two nodes
+ * get the same webhook) maps to the same job, which BullMQ keeps once.
+ */
+export function inboundJobId(job: InboundJob): string {
+  return job.kind === 'message'
+    ? `message-${safe(job.message.id)}`
+    : `status-${safe(job.status.id)}-${safe(job.status.status)}`;
+}
+
+/** The backoff type the worker implements: exponential, capped, so a long outage is outlasted. */
+export const CAPPED_BACKOFF = 'capped-exponential';
+
+/**
+ * Options of every inbound job. Attempts are many because a transient failure (PostgreSQL away) must
+ * outlast an outage; lasting failures do not retry at all (the worker fails them for good). Completed
+ * jobs are kept a day, so a redelivery within it is refused by job id before reaching the database.
+ */
+export const inboundJobOptions = {
+  attempts: 10_000,
+  backoff: { type: CAPPED_BACKOFF, delay: 500 },
+  removeOnComplete: { age: 24 * 3600, count: 100_000 },
+  removeOnFail: { age: 14 * 24 * 3600 },
+} as const;

@@ -1,0 +1,149 @@
+import { LIMITS } from './limits.js';
+import { fail, isPlainObject, ok, type Validated } from './validation.js';
+
+/**
+ * The WhatsApp Cloud API webhook, as far as this tier relies on it. Meta sends more than it documents
+ * and adds kinds over time: fields not named here pass through untouched, in the job, to the worker.
+ */
+export interface WhatsAppContact {
+  /** The customer's phone number, digits; absent for users who hide it behind a username (2026). */
+  wa_id?: string;
+  /** The business-scoped user id (e.g. `US.13491208655302741918`), present since 2026. */
+  user_id?: string;
+  profile?: { name?: string; username?: string };
+}
+
+export interface WhatsAppMessage {
+  id: string;
+  /** Unix seconds, as a string. */
+  timestamp: string;
+  type: string;
+  /** The sender's phone number; may be absent for username users, who have `from_user_id`. */
+  from?: string;
+  from_user_id?: string;
+  context?: { from?: string; id?: string; forwarded?: boolean; frequently_forwarded?: boolean };
+  [kind: string]: unknown;
+}
+
+export interface WhatsAppStatus {
+  /** The wamid of the business message this status is about. */
+  id: string;
+  status: string;
+  timestamp: string;
+  recipient_id?: string;
+  recipient_user_id?: string;
+  errors?: { code: number; title: string; message?: string; error_data?: { details?: string } }[];
+  [field: string]: unknown;
+}
+
+export interface WhatsAppChangeValue {
+  messaging_product?: string;
+  metadata: { phone_number_id: string; display_phone_number?: string };
+  contacts?: WhatsAppContact[];
+  messages?: WhatsAppMessage[];
+  statuses?: WhatsAppStatus[];
+}
+
+/** One inbound customer message, with the business number it reached and who sent it. */
+export interface InboundMessageJob {
+  kind: 'message';
+  business_number_id: string;
+  contact: WhatsAppContact | null;
+  message: WhatsAppMessage;
+}
+
+/** A delivery status of a business message. */
+export interface MessageStatusJob {
+  kind: 'status';
+  business_number_id: string;
+  status: WhatsAppStatus;
+}
+
+export type InboundJob = InboundMessageJob | MessageStatusJob;
+
+const str = (value: unknown, max: number): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= max;
+
+const isTimestamp = (value: unknown): value is string => typeof value === 'string' && /^\d{1,12}$/.test(value);
+
+function checkMessage(value: unknown, where: string): string | null {
+  if (!isPlainObject(value)) return `${where} must be an object`;
+  if (!str(value.id, LIMITS.wamid)) return `${where}.id must be a message id`;
+  if (!isTimestamp(value.timestamp)) return `${where}.timestamp must be unix seconds`;
+  if (!str(value.type, LIMITS.label)) return `${where}.type must be a string`;
+  if (!str(value.from, LIMITS.id) && !str(value.from_user_id, LIMITS.id)) return `${where} has no sender`;
+  return null;
+}
+
+function checkStatus(value: unknown, where: string): string | null {
+  if (!isPlainObject(value)) return `${where} must be an object`;
+  if (!str(value.id, LIMITS.wamid)) return `${where}.id must be a message id`;
+  if (!str(value.status, LIMITS.label)) return `${where}.status must be a string`;
+  if (!isTimestamp(value.timestamp)) return `${where}.timestamp must be unix seconds`;
+  return null;
+}
+
+/** The contact who sent `message`: matched by phone or user id, or the only one in the change. */
+function contactOf(message: WhatsAppMessage, contacts: readonly WhatsAppContact[]): WhatsAppContact | null {
+  const match = contacts.find(
+    (contact) =>
+      (message.from !== undefined && contact.wa_id === message.from) ||
+      (message.from_user_id !== undefined && contact.user_id === message.from_user_id),
+  );
+  return match ?? (contacts.length === 1 ? (contacts[0] ?? null) : null);
+}
+
+const arrayOr = (value: unknown): unknown[] | null => (value === undefined ? [] : Array.isArray(value) ? value : null);
+
+/**
+ * Turns a webhook body into one job per message and per status, in the order Meta sent them. Changes
+ * of other fields (template updates and the like) carry nothing for this tier and give no jobs; a shape
+ * this tier cannot read is refused whole, naming where.
+ */
+export function parseWebhook(body: unknown): Validated<InboundJob[]> {
+  if (!isPlainObject(body) || body.object !== 'whatsapp_business_account') {
+    return fail('body must be a WhatsApp Business Account webhook');
+  }
+  const entries = body.entry;
+  if (!Array.isArray(entries)) return fail('entry must be an array');
+  const jobs: InboundJob[] = [];
+  for (const [e, entry] of entries.entries()) {
+    if (!isPlainObject(entry) || !Array.isArray(entry.changes)) return fail(`entry[${e}].changes must be an array`);
+    for (const [c, change] of entry.changes.entries()) {
+      const where = `entry[${e}].changes[${c}]`;
+      if (!isPlainObject(change)) return fail(`${where} must be an object`);
+      if (change.field !== 'messages') continue;
+      const value = change.value;
+      if (!isPlainObject(value) || !isPlainObject(value.metadata) || !str(value.metadata.phone_number_id, LIMITS.id)) {
+        return fail(`${where}.value.metadata.phone_number_id is required`);
+      }
+      const [contacts, messages, statuses] = [
+        arrayOr(value.contacts),
+        arrayOr(value.messages),
+        arrayOr(value.statuses),
+      ];
+      if (contacts === null || messages === null || statuses === null) {
+        return fail(`${where}.value: contacts, messages and statuses must be arrays`);
+      }
+      if (!contacts.every(isPlainObject)) return fail(`${where}.value.contacts must hold objects`);
+      const businessNumberId = value.metadata.phone_number_id;
+      for (const [m, message] of messages.entries()) {
+        const problem = checkMessage(message, `${where}.value.messages[${m}]`);
+        if (problem !== null) return fail(problem);
+        const typed = message as WhatsAppMessage;
+        jobs.push({
+          kind: 'message',
+          business_number_id: businessNumberId,
+          contact: contactOf(typed, contacts as WhatsAppContact[]),
+          message: typed,
+        });
+      }
+      for (const [s, status] of statuses.entries()) {
+        const problem = checkStatus(status, `${where}.value.statuses[${s}]`);
+        if (problem !== null) return fail(problem);
+        jobs.push({ kind: 'status', business_number_id: businessNumberId, status: status as WhatsAppStatus });
+      }
+    }
+  }
+  return ok(jobs);
+}

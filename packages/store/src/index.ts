@@ -1,0 +1,7 @@
+export { type ChatListQuery, findChatByCustomer, listChats } from './chat-list.js';
+export { createPool, isChatId, type Queryable, withTransaction } from './db.js';
+export { type HistoryQuery, type HistoryResult, readHistory } from './history.js';
+export { type InboundMessageRecord, type IngestResult, ingestInboundMessage } from './ingest.js';
+export { migrate } from './migrate.js';
+export { dashboardStats } from './stats.js';
+export { applyMessageStatus, type StatusRecord } from './statuses.js';

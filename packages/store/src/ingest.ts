@@ -1,0 +1,47 @@
+import type { ChatSummary, CustomerType, MediaType, Message, WhatsAppMedia } from '@care-chat/contract';
+import type { Queryable } from './db.js';
+import { type ChatRow, chatSummaryOf, type MessageRow, messageOf } from './rows.js';
+
+export interface InboundMessageRecord {
+  wamid: string;
+  /** Phone digits, or the business-scoped user id of a user without a visible number. */
+  customer: string;
+  wa_id: string | null;
+  user_id: string | null;
+  name: string | null;
+  username: string | null;
+  business_number_id: string;
+  customer_type: CustomerType;
+  /** Unix seconds, as WhatsApp sends them. */
+  timestamp: string;
+  kind: string;
+  body: string;
+  message_tag: string | null;
+  media_type: MediaType | null;
+  media: WhatsAppMedia | null;
+  raw: unknown;
+}
+
+export interface IngestResult {
+  chat: ChatSummary;
+  message: Message;
+  /** False when the wamid was stored before: nothing changed. */
+  inserted: boolean;
+}
+
+// PostgreSQL text and jsonb cannot hold NUL; WhatsApp text can. Dropping it beats failing the message.
+const withoutNul = (record: InboundMessageRecord): string =>
+  JSON.stringify(record, (_key, value: unknown) =>
+    typeof value === 'string' ? value.replaceAll('\u0000', '') : value,
+  );
+
+/** Stores one inbound message and updates its chat, in one round trip (see migrations/002). */
+export async function ingestInboundMessage(db: Queryable, record: InboundMessageRecord): Promise<IngestResult> {
+  const { rows } = await db.query<{ chat: ChatRow; message: MessageRow; inserted: boolean }>(
+    'SELECT chat, message, inserted FROM ingest_inbound_message($1::jsonb)',
+    [withoutNul(record)],
+  );
+  const row = rows[0];
+  if (row === undefined) throw new Error('ingest_inbound_message returned no row');
+  return { chat: chatSummaryOf(row.chat), message: messageOf(row.message), inserted: row.inserted };
+}
