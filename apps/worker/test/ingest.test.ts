@@ -18,6 +18,7 @@ import {
   request,
   SAMPLE_NUMBERS,
   settle,
+  startNode,
   statusUpdate,
   TEST_APP_SECRET,
   type TestClient,
@@ -201,6 +202,25 @@ describe('a chat room', () => {
     ]);
     const { rows } = await tier.db.query('SELECT delivery_status FROM messages WHERE wamid = $1', [wamid]);
     expect(rows).toEqual([{ delivery_status: 'read' }]);
+  });
+});
+
+describe('npm run simulate', () => {
+  it('sends a signed webhook that a dashboard in the type room sees arrive', async () => {
+    const watcher = await tier.client(tier.nodes[0], 'VendorApp');
+    const arrival = nextEvent(watcher, 'room_update_vendor', 10_000, (s) => s.customer === '919877777777');
+    const simulate = startNode(
+      'packages/testkit/dist/simulate.js',
+      {
+        WHATSAPP_APP_SECRET: TEST_APP_SECRET,
+        WHATSAPP_NUMBERS: JSON.stringify(SAMPLE_NUMBERS),
+        GATEWAY_URL: tier.nodes[1].url,
+      },
+      ['--type', 'Vendor', '--customer', '919877777777', '--text', 'Hello from simulate'],
+    );
+    expect(await simulate.exited).toBe(0);
+    expect(simulate.output.join('\n')).toContain('answered 200');
+    expect(await arrival).toMatchObject({ customer_type: 'Vendor', last_message: 'Hello from simulate' });
   });
 });
 

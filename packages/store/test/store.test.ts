@@ -1,5 +1,5 @@
 import { createLogger } from '@care-chat/runtime';
-import { createTestDatabase, type TestDatabase } from '@care-chat/testkit';
+import { createTestDatabase, startNode, type TestDatabase } from '@care-chat/testkit';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -104,5 +104,21 @@ describe('applyMessageStatus', () => {
     expect(await applyMessageStatus(pool, at('read'))).toBeNull();
     expect(await applyMessageStatus(pool, at('read'), { again: true })).toMatchObject({ status: 'read' });
     expect(await applyMessageStatus(pool, { ...at('sent'), wamid: 'wamid.unknown' })).toBeNull();
+  });
+});
+
+describe('npm run migrate', () => {
+  it('brings a new database up to date and exits 0, then finds nothing to do', async () => {
+    const fresh = await createTestDatabase();
+    try {
+      const run = async () => {
+        const child = startNode('packages/store/dist/migrate-cli.js', { DATABASE_URL: fresh.url });
+        return { code: await child.exited, messages: child.logs.map((line) => line.msg) };
+      };
+      expect(await run()).toEqual({ code: 0, messages: expect.arrayContaining(['database migrated']) });
+      expect(await run()).toEqual({ code: 0, messages: ['database already up to date'] });
+    } finally {
+      await fresh.drop();
+    }
   });
 });

@@ -78,8 +78,8 @@ export class AppProcess {
   }
 }
 
-export function startNode(script: string, env: Record<string, string>): AppProcess {
-  const child = spawn(process.execPath, [fileURLToPath(new URL(script, `file://${repoRoot}`))], {
+export function startNode(script: string, env: Record<string, string>, args: readonly string[] = []): AppProcess {
+  const child = spawn(process.execPath, [fileURLToPath(new URL(script, `file://${repoRoot}`)), ...args], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
