@@ -12,6 +12,7 @@ import postgres from './plugins/postgres.js';
 import queue from './plugins/queue.js';
 import redis from './plugins/redis.js';
 import socket from './plugins/socket.js';
+import stats from './plugins/stats.js';
 import webhook from './plugins/webhook.js';
 import { RequestLog } from './request-log.js';
 
@@ -30,6 +31,7 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
   await app.register(redis);
   await app.register(postgres);
   await app.register(queue);
+  await app.register(stats);
   await app.register(auth);
   await app.register(socket);
   await app.register(health);

@@ -1,5 +1,5 @@
 import { createPublicKey } from 'node:crypto';
-import { DEFAULT_REDIS_KEY_PREFIX } from '@care-chat/contract';
+import { DEFAULT_RECOVERY_WINDOW_MS, DEFAULT_REDIS_KEY_PREFIX } from '@care-chat/contract';
 import { type EnvSource, env, LOG_LEVELS, parseEnv } from '@care-chat/runtime';
 
 export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256';
@@ -38,6 +38,8 @@ const spec = {
   CORS_ORIGINS: env.list(['*']),
   LOG_LEVEL: env.oneOf(LOG_LEVELS, 'info'),
   SOCKET_MAX_PAYLOAD_BYTES: env.integer(64 * 1024, 1024, 16 * 1024 * 1024),
+  RECOVERY_WINDOW_MS: env.integer(DEFAULT_RECOVERY_WINDOW_MS, 1000, 24 * 3600 * 1000),
+  STATS_CACHE_MS: env.integer(1000, 0, 600_000),
   STARTUP_TIMEOUT_MS: env.integer(10_000, 500, 600_000),
   DRAIN_DELAY_MS: env.integer(2000, 0, 600_000),
   SHUTDOWN_TIMEOUT_MS: env.integer(15_000, 1000, 600_000),
@@ -81,6 +83,8 @@ export function loadConfig(source: EnvSource) {
     corsOrigins: raw.CORS_ORIGINS,
     logLevel: raw.LOG_LEVEL,
     socketMaxPayloadBytes: raw.SOCKET_MAX_PAYLOAD_BYTES,
+    recoveryWindowMs: raw.RECOVERY_WINDOW_MS,
+    statsCacheMs: raw.STATS_CACHE_MS,
     startupTimeoutMs: raw.STARTUP_TIMEOUT_MS,
     drainDelayMs: raw.DRAIN_DELAY_MS,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,

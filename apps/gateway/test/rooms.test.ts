@@ -43,10 +43,13 @@ describe('join_room', () => {
 
   it('answers an unknown room with { status: 0, message: "Invalid room: X" }, also without an ack', async () => {
     const client = await connectDashboard(nodeA.url, signToken());
+    // The `_response` event travels the broadcast stream (to be replayable); the ack goes straight back.
+    const first = nextEvent(client, responseEvent(ClientEvent.JoinRoom));
     expect(await request(client, ClientEvent.JoinRoom, { room: 'X' })).toEqual({
       status: 0,
       message: 'Invalid room: X',
     });
+    expect(await first).toEqual({ status: 0, message: 'Invalid room: X' });
     const response = nextEvent(client, responseEvent(ClientEvent.JoinRoom));
     client.emit(ClientEvent.JoinRoom, { room: 'chat_1' } as never);
     expect(await response).toEqual({ status: 0, message: 'Invalid room: chat_1' });

@@ -1,4 +1,10 @@
-import { CUSTOMER_TYPES, type CustomerType, DEFAULT_REDIS_KEY_PREFIX, isCustomerType } from '@care-chat/contract';
+import {
+  CUSTOMER_TYPES,
+  type CustomerType,
+  DEFAULT_RECOVERY_WINDOW_MS,
+  DEFAULT_REDIS_KEY_PREFIX,
+  isCustomerType,
+} from '@care-chat/contract';
 import { type EnvSource, env, type Field, LOG_LEVELS, parseEnv } from '@care-chat/runtime';
 
 /** `{"Partner":"<phone_number_id>",…}` turned around: which customer type a business number serves. */
@@ -32,6 +38,7 @@ const spec = {
   WHATSAPP_NUMBERS: whatsappNumbers,
   DEFAULT_CUSTOMER_TYPE: env.oneOf(CUSTOMER_TYPES, 'Customer'),
   LOG_LEVEL: env.oneOf(LOG_LEVELS, 'info'),
+  RECOVERY_WINDOW_MS: env.integer(DEFAULT_RECOVERY_WINDOW_MS, 1000, 24 * 3600 * 1000),
   WORKER_CONCURRENCY: env.integer(16, 1, 512),
   WORKER_LOCK_MS: env.integer(15_000, 1000, 600_000),
   STATS_INTERVAL_MS: env.integer(250, 10, 60_000),
@@ -48,6 +55,7 @@ export function loadConfig(source: EnvSource) {
     customerTypeByNumber: raw.WHATSAPP_NUMBERS,
     defaultCustomerType: raw.DEFAULT_CUSTOMER_TYPE,
     logLevel: raw.LOG_LEVEL,
+    recoveryWindowMs: raw.RECOVERY_WINDOW_MS,
     concurrency: raw.WORKER_CONCURRENCY,
     lockMs: raw.WORKER_LOCK_MS,
     statsIntervalMs: raw.STATS_INTERVAL_MS,

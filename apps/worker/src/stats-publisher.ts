@@ -12,7 +12,7 @@ export class StatsPublisher {
 
   constructor(
     private readonly compute: () => Promise<DashboardStats>,
-    private readonly publish: (stats: DashboardStats) => void,
+    private readonly publish: (stats: DashboardStats) => Promise<void> | void,
     private readonly intervalMs: number,
     private readonly log: Log,
   ) {}
@@ -35,7 +35,7 @@ export class StatsPublisher {
   async #run(): Promise<void> {
     this.#dirty = false;
     try {
-      this.publish(await this.compute());
+      await this.publish(await this.compute());
     } catch (err) {
       // PostgreSQL may be away; the stats are sent once it answers again.
       this.#dirty = true;

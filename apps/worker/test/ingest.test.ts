@@ -382,7 +382,8 @@ describe('the dashboard reads', () => {
 
   it('get_dashboard_stats answers with the counts and sends dashboard_stats to the caller', async () => {
     const client = await tier.client(tier.nodes[0], null);
-    const pushed = nextEvent(client, ServerEvent.DashboardStats);
+    await tier.drained();
+    const pushed = nextEvent(client, ServerEvent.DashboardStats, 5000, (stats) => stats.active > 0);
     const response = nextEvent(client, responseEvent(ClientEvent.GetDashboardStats));
     const answer = await request(client, ClientEvent.GetDashboardStats, {});
     const expected = await tier.stats();

@@ -21,7 +21,9 @@ function setup(computeMs = 0) {
       await new Promise((resolve) => setTimeout(resolve, computeMs));
       return statsOf(value);
     },
-    (stats) => published.push(stats.active),
+    (stats) => {
+      published.push(stats.active);
+    },
     5,
     createLogger('stats-test', 'silent'),
   );
@@ -61,7 +63,9 @@ describe('StatsPublisher', () => {
         if (failing) throw new Error('database away');
         return statsOf(7);
       },
-      (stats) => published.push(stats.active),
+      (stats) => {
+        published.push(stats.active);
+      },
       5,
       createLogger('stats-test', 'silent'),
     );

@@ -39,7 +39,8 @@ export class Tier {
   ): Promise<Tier> {
     const prefix = uniquePrefix();
     const database = await createTestDatabase();
-    const env = { DATABASE_URL: database.url };
+    // Counts straight from the database, so a test can compare them with it.
+    const env = { DATABASE_URL: database.url, STATS_CACHE_MS: '0' };
     const nodes = await Promise.all([startGateway(prefix, env), startGateway(prefix, env)]);
     const worker = await startWorker(prefix, { DATABASE_URL: workerDatabase(database.url), ...workerEnv });
     const redis = new Redis(inject('redisUrl'));
@@ -54,6 +55,11 @@ export class Tier {
       testEmitter(redis, prefix),
       queue,
     );
+  }
+
+  /** Another gateway on this tier's Redis and database (for a test to stop or kill). */
+  gateway(env: Record<string, string> = {}): Promise<GatewayNode> {
+    return startGateway(this.prefix, { DATABASE_URL: this.database.url, ...env });
   }
 
   async restartWorker(workerEnv: Record<string, string> = {}): Promise<void> {

@@ -13,7 +13,7 @@ import {
 } from '@care-chat/testkit';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { Broadcaster } from '../src/broadcaster.js';
+import { Broadcaster, chatChanged } from '../src/broadcaster.js';
 
 afterEach(closeAllClients);
 
@@ -35,7 +35,7 @@ describe('the worker process', () => {
 });
 
 describe('the broadcaster', () => {
-  it("sends a chat to its customer type's room on the gateways, on the adapter's key", async () => {
+  it("sends a chat to its customer type's room on the gateways, through their broadcast stream", async () => {
     const prefix = uniquePrefix();
     const gateway = await startGateway(prefix);
     const redis = new Redis(inject('redisUrl'));
@@ -45,7 +45,7 @@ describe('the broadcaster', () => {
       await request(client, ClientEvent.JoinRoom, { room });
       const summary = chatSummary('Partner');
       const arrival = nextEvent(client, event);
-      new Broadcaster(redis, prefix).chatChanged(summary);
+      await new Broadcaster(redis, prefix, 60_000).publish(chatChanged(summary));
       expect(await arrival).toEqual(summary);
     } finally {
       redis.disconnect();

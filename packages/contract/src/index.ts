@@ -1,3 +1,14 @@
+export {
+  BROADCAST_TYPE,
+  type BroadcastData,
+  broadcastFields,
+  DEFAULT_NAMESPACE,
+  DEFAULT_RECOVERY_WINDOW_MS,
+  EMITTER_UID,
+  EVENT_PACKET_TYPE,
+  streamRetentionMs,
+  trimArgs,
+} from './broadcast-stream.js';
 export { assertNever, CUSTOMER_TYPES, type CustomerType, isCustomerType } from './customer-types.js';
 export {
   ClientEvent,

@@ -2,12 +2,17 @@
 export const DEFAULT_REDIS_KEY_PREFIX = 'cc';
 
 /**
- * Redis names built in one place. The Socket.IO adapter (gateways) and the emitter (worker) must use the
- * same `socketIo` key, or the worker's broadcasts reach nobody.
+ * Redis names built in one place. Gateways and workers must share the prefix, or the worker's
+ * broadcasts reach nobody.
  */
 export function redisKeys(prefix: string) {
   return {
-    socketIo: `${prefix}:io`,
+    /** The stream of every broadcast (see broadcast-stream.ts). */
+    broadcastStream: `${prefix}:io:stream`,
+    /** Pub/sub channels for what must not be replayed (requests between gateways and their answers). */
+    clusterChannel: (uid = '') => `${prefix}:io#/#${uid === '' ? '' : `${uid}#`}`,
+    /** A recoverable socket session, by its private id. */
+    session: (pid: string) => `${prefix}:io:session:${pid}`,
     /** BullMQ's key prefix for every queue. */
     queues: `${prefix}:bull`,
   } as const;

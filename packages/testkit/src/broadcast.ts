@@ -1,4 +1,5 @@
 import {
+  broadcastFields,
   type ChatSummary,
   CUSTOMER_TYPES,
   type CustomerType,
@@ -9,15 +10,30 @@ import {
   ServerEvent,
   type ServerToClientEvents,
 } from '@care-chat/contract';
-import { Emitter } from '@socket.io/redis-emitter';
 import type { Redis } from 'ioredis';
 import { nextEvent, type TestClient } from './clients.js';
 
-export type TestEmitter = Emitter<ServerToClientEvents>;
+/**
+ * Broadcasts the way a worker does: entries in the gateways' broadcast stream, with nothing of a
+ * gateway's. Commands on one connection keep their order, so what is emitted first arrives first.
+ */
+export class TestEmitter {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {}
 
-/** A bare `@socket.io/redis-emitter` on the gateways' key, sending the way the worker sends. */
+  to(room: string) {
+    return {
+      emit: <E extends keyof ServerToClientEvents>(event: E, payload: Parameters<ServerToClientEvents[E]>[0]) => {
+        void this.redis.xadd(redisKeys(this.prefix).broadcastStream, '*', ...broadcastFields(event, payload, [room]));
+      },
+    };
+  }
+}
+
 export function testEmitter(redis: Redis, prefix: string): TestEmitter {
-  return new Emitter<ServerToClientEvents>(redis, { key: redisKeys(prefix).socketIo });
+  return new TestEmitter(redis, prefix);
 }
 
 /** A complete ChatSummary of `type`, `overrides` laid over it. */

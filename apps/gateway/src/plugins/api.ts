@@ -1,5 +1,4 @@
 import type { Executive } from '@care-chat/contract';
-import { dashboardStats } from '@care-chat/store';
 import type { FastifyInstance } from 'fastify';
 import { AuthError } from '../errors.js';
 
@@ -40,7 +39,7 @@ export default async function api(app: FastifyInstance) {
         },
       },
     },
-    async () => ({ status: 1, data: await dashboardStats(app.pg) }),
+    async () => ({ status: 1, data: await app.stats.get() }),
   );
 }
 

@@ -56,7 +56,8 @@ export default fp(
         const [redis, postgres] = await Promise.all([
           // The subscriber must be up too, or this node would miss every broadcast from the others.
           probe(async () => {
-            if (app.redis.sub.status !== 'ready') throw new Error('subscriber not ready');
+            if (app.redis.sub.status !== 'ready' || app.redis.reader.status !== 'ready')
+              throw new Error('not subscribed');
             await app.queues.connection.ping();
             await app.redis.pub.ping();
           }),

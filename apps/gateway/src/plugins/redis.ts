@@ -3,10 +3,12 @@ import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 
 export interface RedisClients {
-  /** Commands and adapter publishes. */
+  /** Commands: broadcasts, sessions, probes. */
   pub: Redis;
-  /** The adapter's subscriber: a connection in subscribe mode can run no other command. */
+  /** Pub/sub between gateways: a connection in subscribe mode can run no other command. */
   sub: Redis;
+  /** Reads the broadcast stream, blocking: a connection of its own so it holds up nothing else. */
+  reader: Redis;
 }
 
 declare module 'fastify' {
@@ -19,14 +21,16 @@ export default fp(
   async (app) => {
     const log = app.log.child({ module: 'redis' });
     const pub = createRedis(app.config.redisUrl, log, 'gateway-pub');
-    const sub = pub.duplicate({ connectionName: 'gateway-sub' });
-    attachHealthLogging(sub, log.child({ redis: 'gateway-sub' }));
-    app.decorate('redis', { pub, sub });
+    const [sub, reader] = ['gateway-sub', 'gateway-reader'].map((role) => {
+      const client = pub.duplicate({ connectionName: role });
+      attachHealthLogging(client, log.child({ redis: role }));
+      return client;
+    }) as [Redis, Redis];
+    app.decorate('redis', { pub, sub, reader });
     app.addHook('onClose', async () => {
-      pub.disconnect();
-      sub.disconnect();
+      for (const client of [pub, sub, reader]) client.disconnect();
     });
-    await waitUntilReady('Redis (REDIS_URL)', () => Promise.all([pub.ping(), sub.ping()]), {
+    await waitUntilReady('Redis (REDIS_URL)', () => Promise.all([pub.ping(), sub.ping(), reader.ping()]), {
       timeoutMs: app.config.startupTimeoutMs,
     });
   },

@@ -1,9 +1,9 @@
 import { SOCKET_PATH } from '@care-chat/contract';
 import fp from 'fastify-plugin';
 import { Server } from 'socket.io';
-import { broadcastAdapter } from '../socket/adapter.js';
 import { authenticate } from '../socket/authenticate.js';
 import { onConnection } from '../socket/connection.js';
+import { streamAdapter } from '../socket/stream-adapter.js';
 import type { GatewayServer } from '../socket/types.js';
 
 declare module 'fastify' {
@@ -16,24 +16,37 @@ declare module 'fastify' {
 export default fp(
   async (app) => {
     const { config, drain } = app;
+    const log = app.log.child({ module: 'socket' });
     const io: GatewayServer = new Server(app.server, {
       path: SOCKET_PATH,
       serveClient: false,
       maxHttpBufferSize: config.socketMaxPayloadBytes,
       cors: { origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins] },
-      adapter: broadcastAdapter(app.redis, config.redisKeyPrefix),
+      adapter: streamAdapter({
+        redis: app.redis.pub,
+        reader: app.redis.reader,
+        subscriber: app.redis.sub,
+        keyPrefix: config.redisKeyPrefix,
+        recoveryWindowMs: config.recoveryWindowMs,
+        log: log.child({ module: 'adapter' }),
+      }),
+      // A client that reconnects within the window (to any node) gets its rooms and missed packets back,
+      // after its token is checked again: middlewares run for recovered sockets too.
+      connectionStateRecovery: { maxDisconnectionDuration: config.recoveryWindowMs, skipMiddlewares: false },
       // Only new sessions are asked; a draining node keeps serving the ones it has until it lets them go.
       allowRequest: (_request, callback) => callback(drain.draining ? 'draining' : null, !drain.draining),
     });
-    const log = app.log.child({ module: 'socket' });
     io.use(authenticate(app.verifyToken));
-    io.on('connection', (socket) => onConnection(socket, { db: app.pg, io }, log));
+    io.on('connection', (socket) => onConnection(socket, { db: app.pg, io, stats: app.stats }, log));
     app.decorate('io', io);
     // Closing the transports, not the sockets, makes clients see "transport close" and reconnect to
     // another node; a Socket.IO disconnect packet would tell them to stay away.
     app.addHook('preClose', async () => {
       io.engine.close();
     });
+    app.addHook('onClose', async () => {
+      io.of('/').adapter.close();
+    });
   },
-  { name: 'socket', dependencies: ['config', 'drain', 'redis', 'postgres', 'auth'], fastify: '5.x' },
+  { name: 'socket', dependencies: ['config', 'drain', 'redis', 'postgres', 'auth', 'stats'], fastify: '5.x' },
 );

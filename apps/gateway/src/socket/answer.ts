@@ -9,6 +9,7 @@ import {
 import type { Log } from '@care-chat/runtime';
 import type pg from 'pg';
 import { SocketErrorMessage } from '../errors.js';
+import type { StatsCache } from '../stats/stats-cache.js';
 import type { GatewayServer, GatewaySocket } from './types.js';
 
 export interface HandlerContext {
@@ -17,6 +18,7 @@ export interface HandlerContext {
   /** What handlers read and broadcast through. */
   db: pg.Pool;
   io: GatewayServer;
+  stats: StatsCache;
 }
 
 export type EventHandler<E extends ClientEventName> = (

@@ -1,4 +1,4 @@
-import { DASHBOARD_ROOM } from '@care-chat/contract';
+import { DASHBOARD_ROOM, ServerEvent } from '@care-chat/contract';
 import type { Log } from '@care-chat/runtime';
 import type { HandlerContext } from './answer.js';
 import { registerChatHandlers } from './handlers/chats.js';
@@ -10,6 +10,12 @@ import type { GatewaySocket } from './types.js';
 export function onConnection(socket: GatewaySocket, services: Omit<HandlerContext, 'socket' | 'log'>, log: Log): void {
   const context = { ...services, socket, log: log.child({ socket: socket.id, executive: socket.data.executive.id }) };
   void socket.join(DASHBOARD_ROOM);
+  // The counts now, and with them the client's first recovery offset: a connection cut before anything
+  // else reached it can still be recovered.
+  services.stats
+    .get()
+    .then((stats) => socket.emit(ServerEvent.DashboardStats, stats))
+    .catch((err: unknown) => context.log.warn({ err }, 'dashboard stats not sent on connect'));
   registerRoomHandlers(context);
   registerChatHandlers(context);
   registerReadHandlers(context);

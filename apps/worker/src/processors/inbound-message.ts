@@ -1,5 +1,6 @@
 import type { InboundMessageJob } from '@care-chat/contract';
 import { ingestInboundMessage } from '@care-chat/store';
+import { chatChanged, newMessage } from '../broadcaster.js';
 import { messageContent } from '../whatsapp/message-content.js';
 import type { Attempt, ProcessorDeps } from './deps.js';
 
@@ -40,7 +41,6 @@ export async function processInboundMessage(job: InboundMessageJob, deps: Proces
     raw: message,
   });
   if (!result.inserted && !attempt.retried) return;
-  deps.broadcaster.chatChanged(result.chat);
-  deps.broadcaster.newMessage(result.message);
+  await deps.broadcaster.publish(chatChanged(result.chat), newMessage(result.message));
   deps.stats.changed();
 }

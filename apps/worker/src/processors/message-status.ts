@@ -1,5 +1,6 @@
 import type { DeliveryStatus, MessageStatusJob } from '@care-chat/contract';
 import { applyMessageStatus } from '@care-chat/store';
+import { messageStatus } from '../broadcaster.js';
 import type { Attempt, ProcessorDeps } from './deps.js';
 
 // The statuses Meta reports for a business message; others (e.g. `deleted`) change nothing here.
@@ -24,5 +25,5 @@ export async function processMessageStatus(job: MessageStatusJob, deps: Processo
     // A retry may follow an attempt that stored the status and died before telling anyone.
     { again: attempt.retried },
   );
-  if (update !== null) deps.broadcaster.messageStatus(update);
+  if (update !== null) await deps.broadcaster.publish(messageStatus(update));
 }

@@ -1,5 +1,5 @@
 import { ClientEvent, type CustomerType, routeOf, ServerEvent } from '@care-chat/contract';
-import { dashboardStats, findChatByCustomer, listChats, readHistory } from '@care-chat/store';
+import { findChatByCustomer, listChats, readHistory } from '@care-chat/store';
 import { SocketErrorMessage } from '../../errors.js';
 import { answer, type HandlerContext } from '../answer.js';
 
@@ -50,8 +50,8 @@ export function registerReadHandlers(context: HandlerContext): void {
     return chat === null ? { status: 0, message: SocketErrorMessage.noChatFor(customer) } : { status: 1, chat };
   });
 
-  answer(context, ClientEvent.GetDashboardStats, async (_query, { db, socket }) => {
-    const stats = await dashboardStats(db);
+  answer(context, ClientEvent.GetDashboardStats, async (_query, { stats: cache, socket }) => {
+    const stats = await cache.get();
     socket.emit(ServerEvent.DashboardStats, stats);
     return { status: 1, data: stats };
   });

@@ -1,0 +1,244 @@
+import { BROADCAST_TYPE, type BroadcastData, DEFAULT_NAMESPACE, redisKeys, trimArgs } from '@care-chat/contract';
+import type { Log } from '@care-chat/runtime';
+import type { Redis } from 'ioredis';
+import {
+  ClusterAdapterWithHeartbeat,
+  type ClusterMessage,
+  type ClusterResponse,
+  MessageType,
+  type PrivateSessionId,
+  type Session,
+} from 'socket.io-adapter';
+
+export interface StreamAdapterOptions {
+  /** Commands: XADD, XRANGE, SET, PUBLISH. */
+  redis: Redis;
+  /** Blocks on XREAD: a connection of its own. */
+  reader: Redis;
+  /** Pub/sub for what is not replayed; a connection of its own. */
+  subscriber: Redis;
+  keyPrefix: string;
+  recoveryWindowMs: number;
+  log: Log;
+}
+
+type SessionRecord = Omit<Session, 'missedPackets'>;
+type RawSocket = { pid?: string; rooms: Set<string>; data: unknown };
+
+const READ_COUNT = 500;
+const READ_BLOCK_MS = 5000;
+const REPLAY_PAGE = 1000;
+
+// Requests between gateways and their answers make no sense later: they go over pub/sub, not the stream.
+const isEphemeral = (message: ClusterMessage) =>
+  (message.type === MessageType.BROADCAST && (message.data as { requestId?: string }).requestId !== undefined) ||
+  message.type === MessageType.SERVER_SIDE_EMIT ||
+  message.type === MessageType.FETCH_SOCKETS;
+
+const fieldsOf = (flat: string[]) => {
+  const fields: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i] as string] = flat[i + 1] as string;
+  return fields;
+};
+
+function decode(fields: Record<string, string>): ClusterMessage | null {
+  if (fields.nsp !== DEFAULT_NAMESPACE || fields.uid === undefined || fields.type === undefined) return null;
+  try {
+    const data = fields.data === undefined ? undefined : JSON.parse(fields.data);
+    return { uid: fields.uid, nsp: fields.nsp, type: Number(fields.type), data } as ClusterMessage;
+  } catch {
+    return null;
+  }
+}
+
+const reaches = (rooms: readonly string[], opts: BroadcastData['opts']) =>
+  (opts.rooms.length === 0 || rooms.some((room) => opts.rooms.includes(room))) &&
+  !rooms.some((room) => opts.except.includes(room));
+
+/**
+ * A Socket.IO adapter on one Redis stream. Every broadcast (from any gateway, or from the worker) is an
+ * entry that each gateway reads and delivers locally; its id is the offset clients keep, so a client that
+ * reconnects to any node, even after the node it was on was killed, gets back its rooms and every packet
+ * it missed. Sessions are written as they change, not only at a clean disconnect, for that last case.
+ */
+export function streamAdapter(options: StreamAdapterOptions) {
+  // Socket.IO calls this with `new`, which an arrow function refuses.
+  return function adapterOf(nsp: unknown) {
+    return new StreamAdapter(nsp, options);
+  };
+}
+
+class StreamAdapter extends ClusterAdapterWithHeartbeat {
+  readonly #opts: StreamAdapterOptions;
+  readonly #keys: ReturnType<typeof redisKeys>;
+  readonly #dirty = new Set<string>();
+  readonly #pids = new Map<string, string>();
+  readonly #persisted = new Set<string>();
+  #flushScheduled = false;
+  #closed = false;
+  #refresh: NodeJS.Timeout | undefined;
+
+  constructor(nsp: unknown, options: StreamAdapterOptions) {
+    super(nsp, { heartbeatInterval: 5000, heartbeatTimeout: 10_000 });
+    this.#opts = options;
+    this.#keys = redisKeys(options.keyPrefix);
+    const channels = [this.#keys.clusterChannel(), this.#keys.clusterChannel(this.uid)];
+    void options.subscriber.subscribe(...channels).catch((err: Error) => options.log.warn({ err }, 'subscribe failed'));
+    options.subscriber.on('message', (channel: string, payload: string) => {
+      if (!channels.includes(channel)) return;
+      try {
+        const message = JSON.parse(payload) as ClusterMessage & ClusterResponse;
+        if ((message as { uid?: string }).uid === this.uid) return;
+        if (channel === channels[1]) this.onResponse(message);
+        else this.onMessage(message);
+      } catch {
+        options.log.debug('undecodable cluster message');
+      }
+    });
+    // Redis without persistence forgets sessions when it restarts: the sockets here write theirs again.
+    options.redis.on('ready', () => this.#markAllDirty());
+    this.#refresh = setInterval(() => this.#markAllDirty(), Math.max(1000, options.recoveryWindowMs / 3));
+    void this.#read();
+  }
+
+  async #read(): Promise<void> {
+    let offset = '$';
+    while (!this.#closed) {
+      try {
+        const reply = (await this.#opts.reader.xread(
+          'COUNT',
+          READ_COUNT,
+          'BLOCK',
+          READ_BLOCK_MS,
+          'STREAMS',
+          this.#keys.broadcastStream,
+          offset,
+        )) as [string, [string, string[]][]][] | null;
+        for (const [id, flat] of reply?.[0]?.[1] ?? []) {
+          offset = id;
+          const message = decode(fieldsOf(flat));
+          if (message !== null) this.onMessage(message, id);
+        }
+      } catch (err) {
+        if (this.#closed) return;
+        this.#opts.log.debug({ err }, 'stream read failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
+
+  protected override async doPublish(message: ClusterMessage): Promise<string> {
+    if (isEphemeral(message)) {
+      await this.#opts.redis.publish(this.#keys.clusterChannel(), JSON.stringify(message));
+      return '';
+    }
+    const fields = ['uid', message.uid, 'nsp', message.nsp, 'type', String(message.type)];
+    if ('data' in message && message.data !== undefined) fields.push('data', JSON.stringify(message.data));
+    const id = await this.#opts.redis.xadd(
+      this.#keys.broadcastStream,
+      ...trimArgs(this.#opts.recoveryWindowMs),
+      '*',
+      ...fields,
+    );
+    return id ?? '';
+  }
+
+  protected override async doPublishResponse(requesterUid: string, response: ClusterResponse): Promise<void> {
+    await this.#opts.redis.publish(this.#keys.clusterChannel(requesterUid), JSON.stringify(response));
+  }
+
+  override addAll(id: string, rooms: Set<string>): void {
+    super.addAll(id, rooms);
+    this.#markDirty(id);
+  }
+
+  override del(id: string, room: string): void {
+    super.del(id, room);
+    this.#markDirty(id);
+  }
+
+  override delAll(id: string): void {
+    super.delAll(id);
+    this.#dirty.delete(id);
+    const pid = this.#pids.get(id);
+    this.#pids.delete(id);
+    // A socket that left for good (or was refused) has no session to come back to; one whose connection
+    // dropped keeps the session persistSession has just written.
+    if (!this.#persisted.delete(id) && pid !== undefined)
+      void this.#opts.redis.del(this.#keys.session(pid)).catch(() => {});
+  }
+
+  override persistSession(session: SessionRecord): void {
+    this.#persisted.add(session.sid);
+    this.#write([session]);
+  }
+
+  override async restoreSession(pid: PrivateSessionId, offset: string): Promise<Session> {
+    if (!/^\d+-\d+$/.test(offset)) throw new Error('invalid offset');
+    const raw = await this.#opts.redis.getdel(this.#keys.session(pid));
+    if (raw === null) throw new Error('no session');
+    const session = JSON.parse(raw) as SessionRecord;
+    const missedPackets: unknown[][] = [];
+    // Exclusive start: the client has the entry at its offset. If that entry was trimmed, replay starts
+    // at the oldest kept, which is still older than anything the client can have missed (see retention).
+    let from = `(${offset}`;
+    for (;;) {
+      const page = (await this.#opts.redis.xrange(this.#keys.broadcastStream, from, '+', 'COUNT', REPLAY_PAGE)) as [
+        string,
+        string[],
+      ][];
+      for (const [id, flat] of page) {
+        const fields = fieldsOf(flat);
+        if (fields.type !== BROADCAST_TYPE || fields.nsp !== DEFAULT_NAMESPACE || fields.data === undefined) continue;
+        const { packet, opts } = JSON.parse(fields.data) as BroadcastData & { requestId?: string };
+        if (reaches(session.rooms, opts)) missedPackets.push([...packet.data, id]);
+      }
+      if (page.length < REPLAY_PAGE) break;
+      from = `(${page.at(-1)?.[0]}`;
+    }
+    return { ...session, missedPackets };
+  }
+
+  override close(): void {
+    this.#closed = true;
+    clearInterval(this.#refresh);
+    super.close();
+  }
+
+  #markDirty(id: string): void {
+    this.#dirty.add(id);
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    // Joins come in bursts (a new socket joins its own room and `dashboard`): one write for all of them.
+    setImmediate(() => this.#flush());
+  }
+
+  #markAllDirty(): void {
+    for (const id of this.#pids.keys()) this.#markDirty(id);
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const sockets = this.nsp as { sockets: Map<string, RawSocket>; _preConnectSockets: Map<string, RawSocket> };
+    const sessions: SessionRecord[] = [];
+    for (const id of this.#dirty) {
+      const socket = sockets.sockets.get(id) ?? sockets._preConnectSockets.get(id);
+      if (socket?.pid === undefined) continue;
+      this.#pids.set(id, socket.pid);
+      sessions.push({ sid: id, pid: socket.pid, rooms: [...socket.rooms], data: socket.data });
+    }
+    this.#dirty.clear();
+    this.#write(sessions);
+  }
+
+  #write(sessions: readonly SessionRecord[]): void {
+    if (sessions.length === 0) return;
+    const pipeline = this.#opts.redis.pipeline();
+    for (const session of sessions) {
+      pipeline.set(this.#keys.session(session.pid), JSON.stringify(session), 'PX', this.#opts.recoveryWindowMs);
+    }
+    pipeline
+      .exec()
+      .catch((err: Error) => this.#opts.log.debug({ err }, 'sessions not written; written again on reconnect'));
+  }
+}

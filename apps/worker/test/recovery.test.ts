@@ -1,0 +1,177 @@
+import { type ChatSummary, ClientEvent, responseEvent } from '@care-chat/contract';
+import {
+  closeAllClients,
+  connected,
+  dashboardClient,
+  type GatewayNode,
+  nextEvent,
+  postWebhook,
+  recordEvents,
+  request,
+  SAMPLE_NUMBERS,
+  signToken,
+  TcpSwitch,
+  TEST_APP_SECRET,
+  type TestClient,
+  textWebhook,
+} from '@care-chat/testkit';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Tier } from './tier.js';
+
+let tier: Tier;
+let balancer: TcpSwitch;
+let serial = 0;
+
+beforeAll(async () => {
+  tier = await Tier.start();
+  balancer = await TcpSwitch.start(tier.nodes[0].port);
+});
+afterEach(async () => {
+  closeAllClients();
+  balancer.reconnect();
+  balancer.switchTo(tier.nodes[0].port);
+});
+afterAll(async () => {
+  await balancer?.close();
+  await tier?.stop();
+});
+
+/**
+ * A dashboard as the real one is: through the load balancer, joined to PartnerApp once, never again, by
+ * an emit whose answer it takes from `join_room_response`.
+ */
+async function dashboard(token = signToken()): Promise<{ client: TestClient; updates: ChatSummary[] }> {
+  const client = await connected(dashboardClient(balancer.url, token));
+  const joined = nextEvent(client, responseEvent(ClientEvent.JoinRoom));
+  client.emit(ClientEvent.JoinRoom, { room: 'PartnerApp' });
+  expect(await joined).toEqual({ status: 1, room: 'PartnerApp' });
+  const updates = recordEvents(client, ['room_update']).get('room_update') as ChatSummary[];
+  return { client, updates };
+}
+
+/** Customers write while `observer` (connected directly, never cut) proves each update was sent. */
+async function customersWrite(observer: TestClient, count: number): Promise<string[]> {
+  const texts = Array.from({ length: count }, () => `missed ${++serial}`);
+  for (const text of texts) {
+    const sent = nextEvent(observer, 'room_update', 10_000, (s) => s.last_message === text);
+    const body = textWebhook({
+      phoneNumberId: SAMPLE_NUMBERS.Partner,
+      from: `91960000${String(serial).padStart(4, '0')}`,
+      text,
+    });
+    expect((await postWebhook(tier.nodes[1].url, body, TEST_APP_SECRET)).status).toBe(200);
+    await sent;
+  }
+  return texts;
+}
+
+async function observer(node: GatewayNode = tier.nodes[1]) {
+  const client = await connected(dashboardClient(node.url, signToken()));
+  await request(client, ClientEvent.JoinRoom, { room: 'PartnerApp' });
+  return client;
+}
+
+/** The socket's next `connect` (the manager's `reconnect` comes before the socket has its session). */
+const reconnection = (client: TestClient) =>
+  new Promise<void>((resolve, reject) => {
+    client.once('connect', () => resolve());
+    client.io.once('reconnect_failed', () => reject(new Error('gave up reconnecting')));
+  });
+
+const lastMessages = (updates: ChatSummary[]) => updates.map((update) => update.last_message);
+
+describe('a dashboard whose connection is cut', () => {
+  it('comes back in its rooms and receives, in order, every update sent meanwhile, without emitting anything', async () => {
+    const { client, updates } = await dashboard();
+    const watcher = await observer();
+    const back = reconnection(client);
+    const firstId = client.id;
+    balancer.disconnect();
+    const missed = await customersWrite(watcher, 3);
+    balancer.reconnect();
+    await back;
+    expect(client.recovered).toBe(true);
+    expect(client.id).toBe(firstId);
+    const live = await customersWrite(watcher, 1);
+    await nextEvent(client, 'room_update', 5000, (s) => s.last_message === live[0]);
+    expect(lastMessages(updates)).toEqual([...missed, ...live]);
+  });
+
+  it('recovers on another node', async () => {
+    const { client, updates } = await dashboard();
+    const watcher = await observer();
+    const back = reconnection(client);
+    balancer.disconnect();
+    balancer.switchTo(tier.nodes[1].port);
+    const missed = await customersWrite(watcher, 2);
+    balancer.reconnect();
+    await back;
+    expect(client.recovered).toBe(true);
+    const live = await customersWrite(watcher, 1);
+    await nextEvent(client, 'room_update', 5000, (s) => s.last_message === live[0]);
+    expect(lastMessages(updates)).toEqual([...missed, ...live]);
+  });
+
+  it('recovers after the node it was on is killed with SIGKILL', async () => {
+    const doomed = await tier.gateway();
+    balancer.switchTo(doomed.port);
+    const { client, updates } = await dashboard();
+    const watcher = await observer();
+    const back = reconnection(client);
+    balancer.switchTo(tier.nodes[0].port);
+    expect(await doomed.process.stop('SIGKILL')).toBeNull();
+    const missed = await customersWrite(watcher, 2);
+    await back;
+    expect(client.recovered).toBe(true);
+    const live = await customersWrite(watcher, 1);
+    await nextEvent(client, 'room_update', 5000, (s) => s.last_message === live[0]);
+    expect(lastMessages(updates)).toEqual([...missed, ...live]);
+  });
+
+  it('recovers after a rolling deploy stops its node with SIGTERM', async () => {
+    const leaving = await tier.gateway({ DRAIN_DELAY_MS: '300' });
+    balancer.switchTo(leaving.port);
+    const { client, updates } = await dashboard();
+    const watcher = await observer();
+    const back = reconnection(client);
+    const exited = leaving.process.stop('SIGTERM');
+    balancer.switchTo(tier.nodes[1].port);
+    const missed = await customersWrite(watcher, 2);
+    expect(await exited).toBe(0);
+    await back;
+    expect(client.recovered).toBe(true);
+    const live = await customersWrite(watcher, 1);
+    await nextEvent(client, 'room_update', 5000, (s) => s.last_message === live[0]);
+    expect(lastMessages(updates)).toEqual([...missed, ...live]);
+  });
+
+  it('does not come back with a token that expired meanwhile', async () => {
+    const expiresAt = Math.floor(Date.now() / 1000) + 2;
+    const { client } = await dashboard(signToken({ exp: expiresAt }));
+    const refused = new Promise<{ data?: { code?: string } }>((resolve) => client.once('connect_error', resolve));
+    // The token must be past its exp when the client comes back: that is what is being tested.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiresAt * 1000 - Date.now() + 50)));
+    balancer.disconnect();
+    balancer.reconnect();
+    expect((await refused).data?.code).toBe('token_expired');
+    expect(client.connected).toBe(false);
+  });
+});
+
+describe('the recovery window', () => {
+  it('is configurable: past RECOVERY_WINDOW_MS a client starts a new session', async () => {
+    const short = await tier.gateway({ RECOVERY_WINDOW_MS: '1000' });
+    try {
+      const client = await connected(dashboardClient(short.url, signToken(), { reconnection: false }));
+      await request(client, ClientEvent.JoinRoom, { room: 'PartnerApp' });
+      client.io.engine.close();
+      // Longer than the window, by design of the test.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      client.connect();
+      await connected(client);
+      expect(client.recovered).toBe(false);
+    } finally {
+      await short.process.stop();
+    }
+  });
+});
