@@ -3,6 +3,7 @@ import Fastify from 'fastify';
 import type { GatewayConfig } from './env.js';
 import api from './plugins/api.js';
 import auth from './plugins/auth.js';
+import cluster from './plugins/cluster.js';
 import config from './plugins/config.js';
 import cors from './plugins/cors.js';
 import drain from './plugins/drain.js';
@@ -34,6 +35,7 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
   await app.register(stats);
   await app.register(auth);
   await app.register(socket);
+  await app.register(cluster);
   await app.register(health);
   await app.register(webhook);
   await app.register(api);

@@ -26,6 +26,7 @@ function algorithmOfPublicKey(pem: string): JwtAlgorithm {
 const spec = {
   PORT: env.integer(3000, 0, 65535),
   HOST: env.string('0.0.0.0'),
+  INTERNAL_URL: env.optionalString(),
   REDIS_URL: env.url('redis://127.0.0.1:6379', ['redis:', 'rediss:']),
   REDIS_KEY_PREFIX: env.string(DEFAULT_REDIS_KEY_PREFIX),
   DATABASE_URL: env.url('postgres://postgres@127.0.0.1:5432/postgres', ['postgres:', 'postgresql:']),
@@ -75,6 +76,7 @@ export function loadConfig(source: EnvSource) {
   return Object.freeze({
     port: raw.PORT,
     host: raw.HOST,
+    internalUrl: raw.INTERNAL_URL,
     redisUrl: raw.REDIS_URL,
     redisKeyPrefix: raw.REDIS_KEY_PREFIX,
     databaseUrl: raw.DATABASE_URL,

@@ -11,6 +11,8 @@ export function redisKeys(prefix: string) {
     broadcastStream: `${prefix}:io:stream`,
     /** Pub/sub channels for what must not be replayed (requests between gateways and their answers). */
     clusterChannel: (uid = '') => `${prefix}:io#/#${uid === '' ? '' : `${uid}#`}`,
+    /** A live gateway's internal URL, by node id. */
+    node: (nodeId: string) => `${prefix}:node:${nodeId}`,
     /** A recoverable socket session, by its private id. */
     session: (pid: string) => `${prefix}:io:session:${pid}`,
     /** BullMQ's key prefix for every queue. */

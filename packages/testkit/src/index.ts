@@ -18,6 +18,7 @@ export { createTestDatabase, type TestDatabase } from './database.js';
 export { type GatewayNode, serviceEnv, startGateway, startWorker, uniquePrefix } from './gateway.js';
 export { malformedPayloads, type PayloadCase, validRequests } from './payload-cases.js';
 export { AppProcess, type LogLine, repoRoot, startNode } from './process.js';
+export { RandomBalancer } from './random-balancer.js';
 export { RedisServer } from './redis-server.js';
 export { resolveServices, type Services } from './services.js';
 export { TcpSwitch } from './tcp-switch.js';

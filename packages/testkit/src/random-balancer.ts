@@ -1,0 +1,72 @@
+import { createServer, request, type Server } from 'node:http';
+import { connect } from 'node:net';
+
+/**
+ * An HTTP load balancer without sticky sessions, as Railway's: each request, and each WebSocket upgrade,
+ * goes to a replica picked at random.
+ */
+export class RandomBalancer {
+  /** Requests sent to each upstream port. */
+  readonly served = new Map<number, number>();
+
+  private constructor(
+    private readonly server: Server,
+    private upstreams: number[],
+  ) {}
+
+  static async start(upstreams: number[]): Promise<RandomBalancer> {
+    const server = createServer();
+    const balancer = new RandomBalancer(server, upstreams);
+    server.on('request', (req, res) => {
+      const port = balancer.pick();
+      const upstream = request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers });
+      upstream.on('response', (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      });
+      upstream.on('error', () => {
+        if (!res.headersSent) res.writeHead(502).end();
+        else res.destroy();
+      });
+      req.pipe(upstream);
+    });
+    server.on('upgrade', (req, socket, head) => {
+      const upstream = connect(balancer.pick(), '127.0.0.1', () => {
+        const lines = [];
+        for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
+        upstream.write(`${req.method} ${req.url} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`);
+        upstream.write(head);
+        socket.pipe(upstream).pipe(socket);
+      });
+      const close = () => {
+        socket.destroy();
+        upstream.destroy();
+      };
+      upstream.on('error', close);
+      socket.on('error', close);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    return balancer;
+  }
+
+  get url(): string {
+    const address = this.server.address();
+    if (address === null || typeof address === 'string') throw new Error('not listening');
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  setUpstreams(ports: number[]): void {
+    this.upstreams = ports;
+  }
+
+  private pick(): number {
+    const port = this.upstreams[Math.floor(Math.random() * this.upstreams.length)] ?? 0;
+    this.served.set(port, (this.served.get(port) ?? 0) + 1);
+    return port;
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
