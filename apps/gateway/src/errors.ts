@@ -16,6 +16,8 @@ export class AuthError extends Error {
 /** Messages of `status: 0` socket answers that are not input validation. */
 export const SocketErrorMessage = {
   Internal: 'Internal error',
+  tooManyEvents: 'Too many events: slow down',
+  notSupported: (event: string) => `Not supported yet: ${event}`,
   forbiddenRoom: (room: string) => `Not allowed to join room: ${room}`,
   forbiddenCustomerType: (type: string) => `Not allowed to see customer type: ${type}`,
   chatNotFound: (chatId: string) => `Chat not found: ${chatId}`,

@@ -55,6 +55,31 @@ describe('health', () => {
   });
 });
 
+describe('readiness', () => {
+  it('says when PostgreSQL is out of reach, and ready again once it is back', async () => {
+    const relay = await TcpSwitch.start(Number(new URL(inject('databaseUrl')).port || 5432));
+    const node = await startGateway(prefix, { DATABASE_URL: relay.wrap(inject('databaseUrl')) });
+    try {
+      relay.disconnect();
+      const down = await until(
+        () => getJson(`${node.url}/api/health/ready`),
+        (answer) => answer.status === 503,
+      );
+      expect(down.body).toMatchObject({ status: 0, message: 'Not Ready', checks: { postgres: 'error' } });
+      relay.reconnect();
+      const up = await until(
+        () => getJson(`${node.url}/api/health/ready`),
+        (answer) => answer.status === 200,
+        15_000,
+      );
+      expect(up.body).toMatchObject({ status: 1, checks: { postgres: 'ok' } });
+    } finally {
+      await node.process.stop();
+      await relay.close();
+    }
+  });
+});
+
 describe('SIGTERM', () => {
   it('marks the node not ready, refuses new sessions, lets clients reconnect elsewhere, and exits 0', async () => {
     let draining: GatewayNode | undefined;

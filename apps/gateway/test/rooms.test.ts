@@ -117,6 +117,35 @@ describe('chat rooms', () => {
     expect(leaverTyping.get(ServerEvent.UserTyping)).toEqual([]);
   });
 
+  it('typing tells the others in the chat room, not the typist, and answers { status: 1 }', async () => {
+    const [typist, reader] = [
+      await connectDashboard(nodeA.url, signToken()),
+      await connectDashboard(nodeB.url, signToken()),
+    ];
+    for (const client of [typist, reader]) await request(client, ClientEvent.JoinChat, { chat_id: 'c-11' });
+    const typistSeen = recordEvents(typist, [ServerEvent.UserTyping]);
+    const seen = nextEvent(reader, ServerEvent.UserTyping);
+    expect(await request(typist, ClientEvent.Typing, { chat_id: 'c-11', sender: 'agent_a' })).toEqual({ status: 1 });
+    expect(await seen).toEqual({ chat_id: 'c-11', sender: 'agent_a' });
+    await settle(viaEmitter(testEmitter(redis, prefix)), [typist]);
+    expect(typistSeen.get(ServerEvent.UserTyping)).toEqual([]);
+  });
+
+  it('answers the events it does not carry out yet with status 0, saying so', async () => {
+    const client = await connectDashboard(nodeA.url, signToken());
+    const message = {
+      chat_id: 'c-1',
+      sender: 'agent_a',
+      type: 'Agent',
+      message: 'hi',
+      customer_type: 'Partner',
+    } as const;
+    expect(await request(client, ClientEvent.SendMessage, message)).toEqual({
+      status: 0,
+      message: 'Not supported yet: send_message',
+    });
+  });
+
   it('leave_chat of a chat the socket is not in answers { status: 1 } and tells nobody', async () => {
     const [outsider, member] = [
       await connectDashboard(nodeA.url, signToken()),

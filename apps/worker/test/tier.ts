@@ -24,6 +24,7 @@ export class Tier {
   private constructor(
     readonly prefix: string,
     readonly database: TestDatabase,
+    private readonly env: Record<string, string>,
     readonly nodes: [GatewayNode, GatewayNode],
     public worker: AppProcess,
     readonly db: pg.Pool,
@@ -32,23 +33,38 @@ export class Tier {
     readonly queue: Queue,
   ) {}
 
-  /** `workerDatabase` may route the worker's connection elsewhere (through a relay a test can cut). */
+  /**
+   * `workerDatabase` may route the worker's connection elsewhere (through a relay a test can cut);
+   * `redisUrl` puts the whole tier on a Redis of the test's own.
+   */
   static async start(
-    workerEnv: Record<string, string> = {},
-    workerDatabase: (url: string) => string = (url) => url,
+    options: {
+      workerEnv?: Record<string, string>;
+      gatewayEnv?: Record<string, string>;
+      workerDatabase?: (url: string) => string;
+      redisUrl?: string;
+    } = {},
   ): Promise<Tier> {
+    const { workerEnv = {}, gatewayEnv = {}, workerDatabase = (url: string) => url, redisUrl } = options;
     const prefix = uniquePrefix();
     const database = await createTestDatabase();
     // Counts straight from the database, so a test can compare them with it.
-    const env = { DATABASE_URL: database.url, STATS_CACHE_MS: '0' };
-    const nodes = await Promise.all([startGateway(prefix, env), startGateway(prefix, env)]);
-    const worker = await startWorker(prefix, { DATABASE_URL: workerDatabase(database.url), ...workerEnv });
-    const redis = new Redis(inject('redisUrl'));
+    const env = {
+      DATABASE_URL: database.url,
+      STATS_CACHE_MS: '0',
+      ...(redisUrl === undefined ? {} : { REDIS_URL: redisUrl }),
+    };
+    const nodes = await Promise.all([1, 2].map(() => startGateway(prefix, { ...env, ...gatewayEnv })));
+    const worker = await startWorker(prefix, { ...env, DATABASE_URL: workerDatabase(database.url), ...workerEnv });
+    const redis = new Redis(redisUrl ?? inject('redisUrl'));
+    // A test may take Redis away on purpose; this connection just waits for it.
+    redis.on('error', () => undefined);
     const queue = new Queue(QueueName.Inbound, { connection: redis, prefix: redisKeys(prefix).queues });
     return new Tier(
       prefix,
       database,
-      nodes,
+      env,
+      nodes as [GatewayNode, GatewayNode],
       worker,
       createPool(database.url, 4),
       redis,
@@ -59,11 +75,11 @@ export class Tier {
 
   /** Another gateway on this tier's Redis and database (for a test to stop or kill). */
   gateway(env: Record<string, string> = {}): Promise<GatewayNode> {
-    return startGateway(this.prefix, { DATABASE_URL: this.database.url, ...env });
+    return startGateway(this.prefix, { ...this.env, ...env });
   }
 
   async restartWorker(workerEnv: Record<string, string> = {}): Promise<void> {
-    this.worker = await startWorker(this.prefix, { DATABASE_URL: this.database.url, ...workerEnv });
+    this.worker = await startWorker(this.prefix, { ...this.env, ...workerEnv });
   }
 
   /** A dashboard client on `node`, in `room` if one is given. */

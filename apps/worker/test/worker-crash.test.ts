@@ -19,7 +19,7 @@ let tier: Tier;
 
 beforeAll(async () => {
   // A slow first worker, so the burst is still being worked through when it dies.
-  tier = await Tier.start({ ...WORKER_ENV, WORKER_CONCURRENCY: '2' });
+  tier = await Tier.start({ workerEnv: { ...WORKER_ENV, WORKER_CONCURRENCY: '2' } });
 });
 afterEach(closeAllClients);
 afterAll(async () => {

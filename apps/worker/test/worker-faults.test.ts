@@ -17,7 +17,7 @@ let postgres: TcpSwitch;
 beforeAll(async () => {
   // The worker reaches PostgreSQL through a relay the test can cut; the gateways go direct.
   postgres = await TcpSwitch.start(Number(new URL(inject('databaseUrl')).port || 5432));
-  tier = await Tier.start({ WORKER_CONCURRENCY: '4' }, (url) => postgres.wrap(url));
+  tier = await Tier.start({ workerEnv: { WORKER_CONCURRENCY: '4' }, workerDatabase: (url) => postgres.wrap(url) });
 });
 afterEach(closeAllClients);
 afterAll(async () => {

@@ -87,6 +87,15 @@ export const env = {
       return value as T;
     },
 
+  boolean:
+    (fallback: boolean): Field<boolean> =>
+    (raw) => {
+      if (raw === undefined) return fallback;
+      if (raw === 'true' || raw === '1') return true;
+      if (raw === 'false' || raw === '0') return false;
+      throw new Error(`must be true or false, got "${raw}"`);
+    },
+
   /** A comma-separated list, trimmed, without empty items. */
   list:
     (fallback: readonly string[]): Field<readonly string[]> =>

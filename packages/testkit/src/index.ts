@@ -19,6 +19,7 @@ export { type GatewayNode, serviceEnv, startGateway, startWorker, uniquePrefix }
 export { malformedPayloads, type PayloadCase, validRequests } from './payload-cases.js';
 export { AppProcess, type LogLine, repoRoot, startNode } from './process.js';
 export { RandomBalancer } from './random-balancer.js';
+export { Random, randomValue } from './random-inputs.js';
 export { RedisServer } from './redis-server.js';
 export { resolveServices, type Services } from './services.js';
 export { TcpSwitch } from './tcp-switch.js';

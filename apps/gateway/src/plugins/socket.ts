@@ -1,6 +1,7 @@
 import { SOCKET_PATH } from '@care-chat/contract';
 import fp from 'fastify-plugin';
 import { Server } from 'socket.io';
+import { AddressLimiter } from '../limits/address-limiter.js';
 import { authenticate } from '../socket/authenticate.js';
 import { onConnection } from '../socket/connection.js';
 import { streamAdapter } from '../socket/stream-adapter.js';
@@ -17,6 +18,7 @@ export default fp(
   async (app) => {
     const { config, drain } = app;
     const log = app.log.child({ module: 'socket' });
+    const addresses = new AddressLimiter(config.limits.connectionsPerAddressPerMinute, config.trustProxy);
     const io: GatewayServer = new Server(app.server, {
       path: SOCKET_PATH,
       serveClient: false,
@@ -34,10 +36,15 @@ export default fp(
       // after its token is checked again: middlewares run for recovered sockets too.
       connectionStateRecovery: { maxDisconnectionDuration: config.recoveryWindowMs, skipMiddlewares: false },
       // Only new sessions are asked; a draining node keeps serving the ones it has until it lets them go.
-      allowRequest: (_request, callback) => callback(drain.draining ? 'draining' : null, !drain.draining),
+      // A refusal is answered 403 with its reason as the message.
+      allowRequest: (request, callback) => {
+        if (drain.draining) return callback('Draining: connect to another node', false);
+        if (!addresses.allow(request)) return callback('Too many connection attempts from this address', false);
+        callback(null, true);
+      },
     });
     io.use(authenticate(app.verifyToken));
-    io.on('connection', (socket) => onConnection(socket, { db: app.pg, io, stats: app.stats }, log));
+    io.on('connection', (socket) => onConnection(socket, { db: app.pg, io, stats: app.stats }, config.limits, log));
     app.decorate('io', io);
     // Closing the transports, not the sockets, makes clients see "transport close" and reconnect to
     // another node; a Socket.IO disconnect packet would tell them to stay away.
@@ -45,6 +52,7 @@ export default fp(
       io.engine.close();
     });
     app.addHook('onClose', async () => {
+      addresses.close();
       io.of('/').adapter.close();
     });
   },

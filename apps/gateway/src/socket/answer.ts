@@ -9,6 +9,7 @@ import {
 import type { Log } from '@care-chat/runtime';
 import type pg from 'pg';
 import { SocketErrorMessage } from '../errors.js';
+import type { TokenBucket } from '../limits/token-bucket.js';
 import type { StatsCache } from '../stats/stats-cache.js';
 import type { GatewayServer, GatewaySocket } from './types.js';
 
@@ -19,6 +20,8 @@ export interface HandlerContext {
   db: pg.Pool;
   io: GatewayServer;
   stats: StatsCache;
+  /** This socket's allowance of events. */
+  rate: TokenBucket;
 }
 
 export type EventHandler<E extends ClientEventName> = (
@@ -39,7 +42,9 @@ export function answer<E extends ClientEventName>(context: HandlerContext, event
   const listener = async (...args: unknown[]) => {
     // Socket.IO passes the ack as the last argument, so `emit(event, ack)` puts it where data would be.
     const ack = typeof args.at(-1) === 'function' ? (args.pop() as (response: unknown) => void) : undefined;
-    const response = await run(context, event, handler, validate(args[0]));
+    const response = context.rate.take()
+      ? await run(context, event, handler, validate(args[0]))
+      : ({ status: 0, message: SocketErrorMessage.tooManyEvents } as const);
     reply(responseEvent(event), response);
     ack?.(response);
   };

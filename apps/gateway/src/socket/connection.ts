@@ -1,14 +1,27 @@
 import { DASHBOARD_ROOM, ServerEvent } from '@care-chat/contract';
 import type { Log } from '@care-chat/runtime';
+import { TokenBucket } from '../limits/token-bucket.js';
 import type { HandlerContext } from './answer.js';
 import { registerChatHandlers } from './handlers/chats.js';
 import { registerReadHandlers } from './handlers/reads.js';
 import { registerRoomHandlers } from './handlers/rooms.js';
+import { registerTypingHandler } from './handlers/typing.js';
+import { registerUnsupportedHandlers } from './handlers/unsupported.js';
 import type { GatewaySocket } from './types.js';
 
 /** An authenticated socket: into the `dashboard` room, with a logger of its own and every handler. */
-export function onConnection(socket: GatewaySocket, services: Omit<HandlerContext, 'socket' | 'log'>, log: Log): void {
-  const context = { ...services, socket, log: log.child({ socket: socket.id, executive: socket.data.executive.id }) };
+export function onConnection(
+  socket: GatewaySocket,
+  services: Omit<HandlerContext, 'socket' | 'log' | 'rate'>,
+  limits: { eventsPerSecond: number; eventBurst: number },
+  log: Log,
+): void {
+  const context = {
+    ...services,
+    socket,
+    rate: new TokenBucket(limits.eventsPerSecond, limits.eventBurst),
+    log: log.child({ socket: socket.id, executive: socket.data.executive.id }),
+  };
   void socket.join(DASHBOARD_ROOM);
   // The counts now, and with them the client's first recovery offset: a connection cut before anything
   // else reached it can still be recovered.
@@ -19,6 +32,8 @@ export function onConnection(socket: GatewaySocket, services: Omit<HandlerContex
   registerRoomHandlers(context);
   registerChatHandlers(context);
   registerReadHandlers(context);
+  registerTypingHandler(context);
+  registerUnsupportedHandlers(context);
   context.log.debug({ transport: socket.conn.transport.name }, 'socket connected');
   socket.on('disconnect', (reason) => context.log.debug({ reason }, 'socket disconnected'));
 }
