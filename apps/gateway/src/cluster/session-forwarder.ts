@@ -40,7 +40,10 @@ export function forwardForeignSessions(server: Server, path: string, registry: N
   };
 
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-    if (ownerOf(req) === null) return onRequest.forEach((listener) => listener.call(server, req, res));
+    if (ownerOf(req) === null) {
+      for (const listener of onRequest) listener.call(server, req, res);
+      return;
+    }
     void route(req).then((url) => {
       if (url === null) {
         res.writeHead(400, { 'content-type': 'application/json' }).end(UNKNOWN_SESSION);
@@ -66,7 +69,10 @@ export function forwardForeignSessions(server: Server, path: string, registry: N
   });
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (ownerOf(req) === null) return onUpgrade.forEach((listener) => listener.call(server, req, socket, head));
+    if (ownerOf(req) === null) {
+      for (const listener of onUpgrade) listener.call(server, req, socket, head);
+      return;
+    }
     void route(req).then((url) => {
       if (url === null) return socket.destroy();
       const target = new URL(url);
