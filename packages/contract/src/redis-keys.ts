@@ -13,6 +13,8 @@ export function redisKeys(prefix: string) {
     clusterChannel: (uid = '') => `${prefix}:io#/#${uid === '' ? '' : `${uid}#`}`,
     /** A live gateway's internal URL, by node id. */
     node: (nodeId: string) => `${prefix}:node:${nodeId}`,
+    /** Marks an update as broadcast, so a retried job does not send it twice. */
+    published: (updateId: string) => `${prefix}:published:${updateId}`,
     /** A recoverable socket session, by its private id. */
     session: (pid: string) => `${prefix}:io:session:${pid}`,
     /** BullMQ's key prefix for every queue. */

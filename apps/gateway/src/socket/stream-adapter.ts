@@ -1,7 +1,16 @@
-import { BROADCAST_TYPE, type BroadcastData, DEFAULT_NAMESPACE, redisKeys, trimArgs } from '@care-chat/contract';
+import {
+  BROADCAST_TYPE,
+  type BroadcastData,
+  DEFAULT_NAMESPACE,
+  EVENT_PACKET_TYPE,
+  redisKeys,
+  trimArgs,
+} from '@care-chat/contract';
 import type { Log } from '@care-chat/runtime';
 import type { Redis } from 'ioredis';
 import {
+  Adapter,
+  type BroadcastOptions,
   ClusterAdapterWithHeartbeat,
   type ClusterMessage,
   type ClusterResponse,
@@ -51,15 +60,23 @@ function decode(fields: Record<string, string>): ClusterMessage | null {
   }
 }
 
+/** Stream entry ids in order: `<ms>-<seq>`. */
+function compareIds(a: string, b: string): number {
+  const [aMs = 0, aSeq = 0] = a.split('-').map(Number);
+  const [bMs = 0, bSeq = 0] = b.split('-').map(Number);
+  return aMs - bMs || aSeq - bSeq;
+}
+
 const reaches = (rooms: readonly string[], opts: BroadcastData['opts']) =>
   (opts.rooms.length === 0 || rooms.some((room) => opts.rooms.includes(room))) &&
   !rooms.some((room) => opts.except.includes(room));
 
 /**
- * A Socket.IO adapter on one Redis stream. Every broadcast (from any gateway, or from the worker) is an
- * entry that each gateway reads and delivers locally; its id is the offset clients keep, so a client that
- * reconnects to any node, even after the node it was on was killed, gets back its rooms and every packet
- * it missed. Sessions are written as they change, not only at a clean disconnect, for that last case.
+ * A Socket.IO adapter on one Redis stream. Every broadcast (from any gateway, this one included, or from
+ * the worker) is an entry that each gateway reads and delivers locally, in stream order; its id is the
+ * offset clients keep, so a client that reconnects to any node, even after the node it was on was killed,
+ * gets back its rooms and exactly the packets it missed. Sessions are written as they change, not only at
+ * a clean disconnect, for that last case.
  */
 export function streamAdapter(options: StreamAdapterOptions) {
   // Socket.IO calls this with `new`, which an arrow function refuses.
@@ -75,6 +92,8 @@ class StreamAdapter extends ClusterAdapterWithHeartbeat {
   readonly #pids = new Map<string, string>();
   readonly #persisted = new Set<string>();
   #flushScheduled = false;
+  /** The last stream entry delivered here: everything up to it has reached this node's sockets. */
+  #delivered = '0-0';
   #closed = false;
   #refresh: NodeJS.Timeout | undefined;
 
@@ -117,7 +136,9 @@ class StreamAdapter extends ClusterAdapterWithHeartbeat {
         for (const [id, flat] of reply?.[0]?.[1] ?? []) {
           offset = id;
           const message = decode(fieldsOf(flat));
-          if (message !== null) this.onMessage(message, id);
+          if (message?.uid === this.uid) this.#deliverOwn(message, id);
+          else if (message !== null) this.onMessage(message, id);
+          this.#delivered = id;
         }
       } catch (err) {
         if (this.#closed) return;
@@ -125,6 +146,40 @@ class StreamAdapter extends ClusterAdapterWithHeartbeat {
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     }
+  }
+
+  /**
+   * Publishes only: this node delivers its own broadcasts when it reads them back, like everyone else's,
+   * so every node delivers in stream order and a recovering socket's replay can end exactly where live
+   * delivery begins. If Redis cannot take it, it is delivered here at once, without an offset.
+   */
+  override async broadcast(packet: { data: unknown[] }, opts: BroadcastOptions): Promise<void> {
+    if (opts.flags?.local) return Adapter.prototype.broadcast.call(this, packet, opts);
+    try {
+      await this.publishAndReturnOffset({
+        type: MessageType.BROADCAST,
+        data: { packet, opts: { rooms: [...opts.rooms], except: [...(opts.except ?? [])], flags: opts.flags ?? {} } },
+      });
+    } catch (err) {
+      this.#opts.log.warn({ err }, 'broadcast not written to the stream: delivered on this node only');
+      Adapter.prototype.broadcast.call(this, packet, opts);
+    }
+  }
+
+  #deliverOwn(message: ClusterMessage, id: string): void {
+    if (message.type !== MessageType.BROADCAST) return;
+    const { packet, opts, requestId } = message.data as BroadcastData & { requestId?: string; packet: { id?: number } };
+    if (requestId !== undefined) return;
+    // As the cluster adapter does for others' broadcasts: the offset rides as the last argument of events
+    // that can be replayed (not volatile ones, not those awaiting an acknowledgement).
+    if (packet.type === EVENT_PACKET_TYPE && (packet as { id?: number }).id === undefined && !opts.flags.volatile) {
+      packet.data.push(id);
+    }
+    Adapter.prototype.broadcast.call(this, packet, {
+      rooms: new Set(opts.rooms),
+      except: new Set(opts.except),
+      flags: opts.flags,
+    });
   }
 
   protected override async doPublish(message: ClusterMessage): Promise<string> {
@@ -178,24 +233,32 @@ class StreamAdapter extends ClusterAdapterWithHeartbeat {
     const raw = await this.#opts.redis.getdel(this.#keys.session(pid));
     if (raw === null) throw new Error('no session');
     const session = JSON.parse(raw) as SessionRecord;
-    const missedPackets: unknown[][] = [];
+    const missed: { id: string; data: unknown[] }[] = [];
     // Exclusive start: the client has the entry at its offset. If that entry was trimmed, replay starts
     // at the oldest kept, which is still older than anything the client can have missed (see retention).
-    let from = `(${offset}`;
+    let last = offset;
     for (;;) {
-      const page = (await this.#opts.redis.xrange(this.#keys.broadcastStream, from, '+', 'COUNT', REPLAY_PAGE)) as [
-        string,
-        string[],
-      ][];
+      const page = (await this.#opts.redis.xrange(
+        this.#keys.broadcastStream,
+        `(${last}`,
+        '+',
+        'COUNT',
+        REPLAY_PAGE,
+      )) as [string, string[]][];
       for (const [id, flat] of page) {
+        last = id;
         const fields = fieldsOf(flat);
         if (fields.type !== BROADCAST_TYPE || fields.nsp !== DEFAULT_NAMESPACE || fields.data === undefined) continue;
-        const { packet, opts } = JSON.parse(fields.data) as BroadcastData & { requestId?: string };
-        if (reaches(session.rooms, opts)) missedPackets.push([...packet.data, id]);
+        const { packet, opts, requestId } = JSON.parse(fields.data) as BroadcastData & { requestId?: string };
+        if (requestId === undefined && reaches(session.rooms, opts)) missed.push({ id, data: [...packet.data, id] });
       }
-      if (page.length < REPLAY_PAGE) break;
-      from = `(${page.at(-1)?.[0]}`;
+      // Until the replay has caught up with what this node has delivered live, entries may have reached
+      // the rooms before this socket is back in them.
+      if (page.length < REPLAY_PAGE && compareIds(last, this.#delivered) >= 0) break;
     }
+    // From here to the socket joining its rooms no I/O can run: entries after #delivered arrive live.
+    const delivered = this.#delivered;
+    const missedPackets = missed.filter(({ id }) => compareIds(id, delivered) <= 0).map(({ data }) => data);
     return { ...session, missedPackets };
   }
 

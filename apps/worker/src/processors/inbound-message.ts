@@ -7,8 +7,7 @@ import type { Attempt, ProcessorDeps } from './deps.js';
 /**
  * A customer's message: stored with its chat in one transaction, then its chat's `room_update*`, the
  * `new_message` to the chat room, and fresh dashboard stats. A message stored before has no second effect,
- * unless this is a retry, which broadcasts again what the earlier attempt may not have (clients drop the
- * repeat by `version`).
+ * unless this is a retry: the earlier attempt may have died before broadcasting, so it broadcasts, once.
  */
 export async function processInboundMessage(job: InboundMessageJob, deps: ProcessorDeps, attempt: Attempt) {
   const { message, contact } = job;
@@ -41,6 +40,6 @@ export async function processInboundMessage(job: InboundMessageJob, deps: Proces
     raw: message,
   });
   if (!result.inserted && !attempt.retried) return;
-  await deps.broadcaster.publish(chatChanged(result.chat), newMessage(result.message));
+  await deps.broadcaster.publishOnce(`message:${message.id}`, chatChanged(result.chat), newMessage(result.message));
   deps.stats.changed();
 }
