@@ -16,10 +16,17 @@ async function freePort(): Promise<number> {
 export class RedisServer {
   private child: ReturnType<typeof spawn> | undefined;
 
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly dataDir: string | null,
+  ) {}
 
-  static async start(): Promise<RedisServer> {
-    const server = new RedisServer(await freePort());
+  /**
+   * With `dataDir`, it keeps every write on disk before answering (AOF, fsync always), as a production
+   * Redis behind this tier must, so a restart loses nothing acknowledged.
+   */
+  static async start(options: { dataDir?: string } = {}): Promise<RedisServer> {
+    const server = new RedisServer(await freePort(), options.dataDir ?? null);
     await server.start();
     return server;
   }
@@ -29,13 +36,12 @@ export class RedisServer {
   }
 
   async start(): Promise<void> {
-    this.child = spawn(
-      'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      {
-        stdio: 'ignore',
-      },
-    );
+    const persistence =
+      this.dataDir === null
+        ? ['--appendonly', 'no']
+        : ['--appendonly', 'yes', '--appendfsync', 'always', '--dir', this.dataDir];
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', ...persistence];
+    this.child = spawn('redis-server', args, { stdio: 'ignore' });
     const probe = new Redis(this.url, { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null });
     probe.on('error', () => undefined);
     try {

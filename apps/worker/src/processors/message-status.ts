@@ -25,5 +25,6 @@ export async function processMessageStatus(job: MessageStatusJob, deps: Processo
     // A retry may follow an attempt that stored the status and died before telling anyone.
     { again: attempt.retried },
   );
-  if (update !== null) await deps.broadcaster.publishOnce(`status:${status.id}:${status.status}`, messageStatus(update));
+  if (update !== null)
+    await deps.broadcaster.publishOnce(`status:${status.id}:${status.status}`, messageStatus(update));
 }
