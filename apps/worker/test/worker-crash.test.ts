@@ -78,3 +78,30 @@ it('a worker killed with SIGKILL mid-burst loses nothing: every message is store
     `stored ${storedAtKill} of ${MESSAGES} before SIGKILL; all ${MESSAGES} stored once and broadcast after restart`,
   );
 }, 60_000);
+
+it('a worker stopped with SIGTERM finishes the jobs it holds, exits 0, and the next one takes the rest', async () => {
+  // One job at a time, so the SIGTERM comes while most of the batch is still waiting.
+  await tier.worker.stop('SIGTERM');
+  await tier.restartWorker({ ...WORKER_ENV, WORKER_CONCURRENCY: '1' });
+  const before = await storedCount();
+  const messages = Array.from({ length: 60 }, (_, i) =>
+    textMessage({
+      phoneNumberId: SAMPLE_NUMBERS.Partner,
+      from: `9196${String(i).padStart(8, '0')}`,
+      text: `term ${i}`,
+    }),
+  );
+  const body = webhookBody([
+    { phoneNumberId: SAMPLE_NUMBERS.Partner, contacts: messages.map((m) => ({ wa_id: m.from ?? '' })), messages },
+  ]);
+  expect((await postWebhook(tier.nodes[0].url, body, TEST_APP_SECRET)).status).toBe(200);
+  await until(async () => (await storedCount()) > before, 'the first of them to be stored');
+  expect(await tier.worker.stop('SIGTERM')).toBe(0);
+  // Nothing was left half-done: no job is still held by the stopped worker.
+  expect(await tier.queue.getJobCountByTypes('active')).toBe(0);
+  const storedAtStop = await storedCount();
+  await tier.restartWorker(WORKER_ENV);
+  await until(async () => (await storedCount()) === before + messages.length, 'the rest to be stored');
+  await tier.drained();
+  expect(storedAtStop).toBeLessThan(before + messages.length);
+});
