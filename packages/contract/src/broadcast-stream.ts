@@ -28,7 +28,8 @@ export function trimArgs(recoveryWindowMs: number, now = Date.now()): ['MINID', 
 }
 
 export interface BroadcastData {
-  packet: { type: number; data: unknown[]; nsp: string };
+  /** `id` is set on packets that await an acknowledgement. */
+  packet: { type: number; data: unknown[]; nsp: string; id?: number };
   opts: { rooms: string[]; except: string[]; flags: Record<string, boolean> };
 }
 

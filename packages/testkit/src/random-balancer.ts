@@ -1,5 +1,5 @@
 import { createServer, request, type Server } from 'node:http';
-import { connect } from 'node:net';
+import { relayUpgrade } from '@care-chat/runtime';
 
 /**
  * An HTTP load balancer without sticky sessions, as Railway's: each request, and each WebSocket upgrade,
@@ -30,21 +30,9 @@ export class RandomBalancer {
       });
       req.pipe(upstream);
     });
-    server.on('upgrade', (req, socket, head) => {
-      const upstream = connect(balancer.pick(), '127.0.0.1', () => {
-        const lines = [];
-        for (let i = 0; i < req.rawHeaders.length; i += 2) lines.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
-        upstream.write(`${req.method} ${req.url} HTTP/1.1\r\n${lines.join('\r\n')}\r\n\r\n`);
-        upstream.write(head);
-        socket.pipe(upstream).pipe(socket);
-      });
-      const close = () => {
-        socket.destroy();
-        upstream.destroy();
-      };
-      upstream.on('error', close);
-      socket.on('error', close);
-    });
+    server.on('upgrade', (req, socket, head) =>
+      relayUpgrade(req, socket, head, { host: '127.0.0.1', port: balancer.pick() }),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return balancer;
   }

@@ -1,7 +1,6 @@
 import { Agent, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
-import { connect } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { Log } from '@care-chat/runtime';
+import { type Log, relayUpgrade } from '@care-chat/runtime';
 import { NODE_ID_LENGTH, type NodeRegistry } from './node-registry.js';
 
 /** Marks a forwarded request, so a node never forwards it again (a stale registry cannot make a loop). */
@@ -76,24 +75,13 @@ export function forwardForeignSessions(server: Server, path: string, registry: N
     void route(req).then((url) => {
       if (url === null) return socket.destroy();
       const target = new URL(url);
-      const upstream = connect(Number(target.port || 80), target.hostname.replace(/^\[|\]$/g, ''), () => {
-        const headers = [];
-        for (let i = 0; i < req.rawHeaders.length; i += 2)
-          headers.push(`${req.rawHeaders[i]}: ${req.rawHeaders[i + 1]}`);
-        upstream.write(
-          `${req.method} ${req.url} HTTP/1.1\r\n${[...headers, `${FORWARDED}: ${registry.nodeId}`].join('\r\n')}\r\n\r\n`,
-        );
-        if (head.length > 0) upstream.write(head);
-        socket.pipe(upstream).pipe(socket);
-      });
-      const close = () => {
-        socket.destroy();
-        upstream.destroy();
-      };
-      upstream.on('error', close);
-      socket.on('error', close);
-      upstream.on('close', close);
-      socket.on('close', close);
+      relayUpgrade(
+        req,
+        socket,
+        head,
+        { host: target.hostname.replace(/^\[|\]$/g, ''), port: Number(target.port || 80) },
+        { [FORWARDED]: registry.nodeId },
+      );
     });
   });
 }

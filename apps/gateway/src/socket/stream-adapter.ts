@@ -168,11 +168,11 @@ class StreamAdapter extends ClusterAdapterWithHeartbeat {
 
   #deliverOwn(message: ClusterMessage, id: string): void {
     if (message.type !== MessageType.BROADCAST) return;
-    const { packet, opts, requestId } = message.data as BroadcastData & { requestId?: string; packet: { id?: number } };
+    const { packet, opts, requestId } = message.data as BroadcastData & { requestId?: string };
     if (requestId !== undefined) return;
     // As the cluster adapter does for others' broadcasts: the offset rides as the last argument of events
     // that can be replayed (not volatile ones, not those awaiting an acknowledgement).
-    if (packet.type === EVENT_PACKET_TYPE && (packet as { id?: number }).id === undefined && !opts.flags.volatile) {
+    if (packet.type === EVENT_PACKET_TYPE && packet.id === undefined && !opts.flags.volatile) {
       packet.data.push(id);
     }
     Adapter.prototype.broadcast.call(this, packet, {
