@@ -9,6 +9,7 @@ import cors from './plugins/cors.js';
 import drain from './plugins/drain.js';
 import errors from './plugins/errors.js';
 import health from './plugins/health.js';
+import metrics from './plugins/metrics.js';
 import postgres from './plugins/postgres.js';
 import queue from './plugins/queue.js';
 import redis from './plugins/redis.js';
@@ -37,6 +38,7 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
   await app.register(socket);
   await app.register(cluster);
   await app.register(health);
+  await app.register(metrics);
   await app.register(webhook);
   await app.register(api);
   return app;

@@ -211,3 +211,16 @@ describe('errors', () => {
     expect(await response.json()).toEqual({ error: 'not_found', message: 'No route GET /api/nothing-here' });
   });
 });
+
+describe('GET /metrics', () => {
+  it('answers Prometheus text with the process, the sockets and the webhooks', async () => {
+    await postWebhook(node.url, text('919800000099'), 'wrong-secret');
+    const response = await fetch(`${node.url}/metrics`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    const body = await response.text();
+    expect(body).toMatch(/^nodejs_eventloop_lag_p99_seconds \d/m);
+    expect(body).toMatch(/^gateway_sockets \d+$/m);
+    expect(body).toMatch(/^gateway_webhooks_total\{outcome="invalid_signature"\} [1-9]\d*$/m);
+  });
+});

@@ -78,8 +78,14 @@ export class AppProcess {
   }
 }
 
-export function startNode(script: string, env: Record<string, string>, args: readonly string[] = []): AppProcess {
-  const child = spawn(process.execPath, [fileURLToPath(new URL(script, `file://${repoRoot}`)), ...args], {
+/** `nodeFlags` go to node itself (`--cpu-prof`, which NODE_OPTIONS refuses), `args` to the script. */
+export function startNode(
+  script: string,
+  env: Record<string, string>,
+  args: readonly string[] = [],
+  nodeFlags: readonly string[] = [],
+): AppProcess {
+  const child = spawn(process.execPath, [...nodeFlags, fileURLToPath(new URL(script, `file://${repoRoot}`)), ...args], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

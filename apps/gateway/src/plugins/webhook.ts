@@ -65,6 +65,7 @@ export default async function webhook(app: FastifyInstance) {
     async (request, reply) => {
       const raw = request.body;
       if (!isSignedBy(appSecret, raw, request.headers['x-hub-signature-256'] as string | undefined)) {
+        app.metrics.webhooks.inc({ outcome: 'invalid_signature' });
         return reply
           .code(401)
           .send({ error: 'invalid_signature', message: 'X-Hub-Signature-256 does not match the body' });
@@ -73,10 +74,14 @@ export default async function webhook(app: FastifyInstance) {
       try {
         body = JSON.parse(raw.toString('utf8'));
       } catch {
+        app.metrics.webhooks.inc({ outcome: 'malformed' });
         return reply.code(400).send({ error: 'malformed_json', message: 'The body is not JSON' });
       }
       const parsed = parseWebhook(body);
-      if (!parsed.ok) return reply.code(400).send({ error: 'malformed_payload', message: parsed.message });
+      if (!parsed.ok) {
+        app.metrics.webhooks.inc({ outcome: 'malformed' });
+        return reply.code(400).send({ error: 'malformed_payload', message: parsed.message });
+      }
       const jobs = parsed.value;
       if (jobs.length > 0) {
         try {
@@ -93,9 +98,12 @@ export default async function webhook(app: FastifyInstance) {
           );
         } catch (err) {
           log.warn({ err, jobs: jobs.length }, 'webhook not queued: answered 503 for Meta to retry');
+          app.metrics.webhooks.inc({ outcome: 'unavailable' });
           return reply.code(503).send({ error: 'queue_unavailable', message: 'Not queued; retry later' });
         }
       }
+      app.metrics.webhooks.inc({ outcome: 'queued' });
+      app.metrics.jobsQueued.inc(jobs.length);
       return { status: 1, queued: jobs.length };
     },
   );

@@ -1,0 +1,85 @@
+import { CUSTOMER_TYPES, routeOf } from '@care-chat/contract';
+import { signToken } from '@care-chat/testkit/tools';
+import { LightClient } from './light-client.js';
+
+/**
+ * Dashboards spread over the gateways and the four type rooms, and what each received: for message m, the
+ * clients of its type's room must each receive it once.
+ */
+export class Population {
+  readonly clients: LightClient[] = [];
+  /** Index into CUSTOMER_TYPES of each client's room, or -1 for idle clients in no room. */
+  readonly typeOf: number[] = [];
+  readonly perType = [0, 0, 0, 0];
+  #seen: Uint8Array;
+  #duplicates = 0;
+  /** First receipts, all clients and messages together. */
+  received = 0;
+  #onReceipt: (message: number) => void = () => {};
+
+  constructor(private readonly maxMessages: number) {
+    this.#seen = new Uint8Array(0);
+  }
+
+  onReceipt(listener: (message: number) => void): void {
+    this.#onReceipt = listener;
+  }
+
+  /** Connects `count` clients, `parallel` at a time; resolves with connections per second. */
+  async connect(urls: readonly string[], count: number, { rooms = true, parallel = 200 } = {}): Promise<number> {
+    const start = performance.now();
+    const first = this.clients.length;
+    this.#seen = new Uint8Array((first + count) * this.maxMessages);
+    const connectOne = async (index: number) => {
+      const type = rooms ? index % CUSTOMER_TYPES.length : -1;
+      const room = type === -1 ? null : routeOf(CUSTOMER_TYPES[type] ?? 'Partner').room;
+      const client = new LightClient(urls[index % urls.length] ?? '', signToken({ sub: `bench_${index}` }), room, (m) =>
+        this.#receive(index, m),
+      );
+      this.clients[index] = client;
+      this.typeOf[index] = type;
+      if (type >= 0) this.perType[type] = (this.perType[type] ?? 0) + 1;
+      await client.connect();
+    };
+    for (let i = first; i < first + count; i += parallel) {
+      await Promise.all(Array.from({ length: Math.min(parallel, first + count - i) }, (_, k) => connectOne(i + k)));
+    }
+    return count / ((performance.now() - start) / 1000);
+  }
+
+  #receive(client: number, message: number): void {
+    if (message >= this.maxMessages) return;
+    const at = client * this.maxMessages + message;
+    if (this.#seen[at] === 1) this.#duplicates++;
+    else this.received++;
+    this.#seen[at] = 1;
+    this.#onReceipt(message);
+  }
+
+  /** Deliveries owed for messages [from, to): each goes to every client of its type's room. */
+  owed(from: number, to: number): number {
+    let owed = 0;
+    for (let m = from; m < to; m++) owed += this.perType[m % CUSTOMER_TYPES.length] ?? 0;
+    return owed;
+  }
+
+  /** Deliveries owed for messages [from, to) that never arrived, and deliveries that arrived twice. */
+  tally(from: number, to: number): { expected: number; delivered: number; lost: number; duplicated: number } {
+    let expected = 0;
+    let delivered = 0;
+    for (let c = 0; c < this.clients.length; c++) {
+      const type = this.typeOf[c] ?? -1;
+      if (type < 0) continue;
+      for (let m = from; m < to; m++) {
+        if (m % CUSTOMER_TYPES.length !== type) continue;
+        expected++;
+        delivered += this.#seen[c * this.maxMessages + m] ?? 0;
+      }
+    }
+    return { expected, delivered, lost: expected - delivered, duplicated: this.#duplicates };
+  }
+
+  close(): void {
+    for (const client of this.clients) client.close();
+  }
+}

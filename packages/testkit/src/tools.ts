@@ -1,0 +1,7 @@
+// What tools outside a test run (benchmarks, the chaos run) may use: nothing here reaches for vitest.
+export { type GatewayNode, launchGateway, launchWorker } from './launch.js';
+export { AppProcess, repoRoot, startNode } from './process.js';
+export { RandomBalancer } from './random-balancer.js';
+export { RedisServer } from './redis-server.js';
+export { signToken, TEST_JWT_SECRET } from './tokens.js';
+export { postWebhook, SAMPLE_NUMBERS, signBody, TEST_APP_SECRET, textWebhook } from './whatsapp-webhooks.js';
