@@ -39,7 +39,7 @@ const spec = {
   DEFAULT_CUSTOMER_TYPE: env.oneOf(CUSTOMER_TYPES, 'Customer'),
   LOG_LEVEL: env.oneOf(LOG_LEVELS, 'info'),
   RECOVERY_WINDOW_MS: env.integer(DEFAULT_RECOVERY_WINDOW_MS, 1000, 24 * 3600 * 1000),
-  WORKER_CONCURRENCY: env.integer(16, 1, 512),
+  WORKER_CONCURRENCY: env.integer(48, 1, 512),
   WORKER_LOCK_MS: env.integer(15_000, 1000, 600_000),
   STATS_INTERVAL_MS: env.integer(250, 10, 60_000),
   STARTUP_TIMEOUT_MS: env.integer(10_000, 500, 600_000),

@@ -9,11 +9,13 @@ import {
   recordEvents,
   request,
   SAMPLE_NUMBERS,
+  settle,
   signToken,
   TcpSwitch,
   TEST_APP_SECRET,
   type TestClient,
   textWebhook,
+  viaEmitter,
 } from '@care-chat/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Tier } from './tier.js';
@@ -173,5 +175,27 @@ describe('the recovery window', () => {
     } finally {
       await short.process.stop();
     }
+  });
+});
+
+describe('a recovered socket', () => {
+  it('keeps only the rooms its token, presented again, still allows', async () => {
+    // The token is read again at every reconnection: the client's `auth` may change between them.
+    const auth: { token: string } = { token: signToken() };
+    const client = await connected(dashboardClient(balancer.url, undefined, { auth }));
+    const joined = nextEvent(client, responseEvent(ClientEvent.JoinRoom));
+    client.emit(ClientEvent.JoinRoom, { room: 'PartnerApp' });
+    await joined;
+    const updates = recordEvents(client, ['room_update']).get('room_update') as ChatSummary[];
+    const back = reconnection(client);
+    auth.token = signToken({ customer_types: ['Vendor'] });
+    balancer.disconnect();
+    balancer.reconnect();
+    await back;
+    expect(client.recovered).toBe(true);
+    const watcher = await observer();
+    await customersWrite(watcher, 1);
+    await settle(viaEmitter(tier.emitter), [client]);
+    expect(updates).toEqual([]);
   });
 });

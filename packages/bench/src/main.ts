@@ -1,6 +1,6 @@
 /**
  * `npm run bench -- --scenario realistic|fanout|ingest|idle [--clients N] [--rate R] [--seconds T]
- * [--gateways G] [--workers W]`: starts the tier from the built apps, opens light clients, drives signed
+ * [--gateways G] [--workers W] [--concurrency C]`: starts the tier from the built apps, opens light clients, drives signed
  * webhooks, and writes bench/results/<scenario>.json and .md. It stops by itself.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -17,8 +17,9 @@ const { values } = parseArgs({
     clients: { type: 'string' },
     rate: { type: 'string' },
     seconds: { type: 'string' },
-    gateways: { type: 'string', default: '2' },
+    gateways: { type: 'string' },
     workers: { type: 'string', default: '1' },
+    concurrency: { type: 'string' },
   },
 });
 const scenario = values.scenario ?? 'realistic';
@@ -26,7 +27,11 @@ const number = (value: string | undefined, fallback: number) => (value === undef
 const gatewayCount = number(values.gateways, scenario === 'idle' ? 1 : 2);
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
-const tier = await startTier(gatewayCount, scenario === 'idle' ? 0 : number(values.workers, 1));
+const tier = await startTier(
+  gatewayCount,
+  scenario === 'idle' ? 0 : number(values.workers, 1),
+  values.concurrency === undefined ? {} : { WORKER_CONCURRENCY: values.concurrency },
+);
 const urls = tier.gateways.map((node) => node.url);
 const gatewayProbes = tier.gateways.map((node) => new ProcessProbe(node.process.child.pid ?? 0));
 const workerProbes = tier.workers.map((worker) => new ProcessProbe(worker.child.pid ?? 0));
@@ -53,7 +58,11 @@ async function gatewayLag(): Promise<string> {
   );
   return lags.join(' + ');
 }
-const stepRow = async (step: StepResult): Promise<Row> => ({ ...step, ...resources(), gateway_loop_p99_ms: await gatewayLag() });
+const stepRow = async (step: StepResult): Promise<Row> => ({
+  ...step,
+  ...resources(),
+  gateway_loop_p99_ms: await gatewayLag(),
+});
 
 try {
   switch (scenario) {
@@ -69,7 +78,14 @@ try {
       const step = await driveAndSettle(population, urls, 0, rate, seconds, tier.db);
       writeReport(
         scenario,
-        { clients, gateways: gatewayCount, rate, seconds, connects_per_s: Math.round(connects), ...(await stepRow(step)) },
+        {
+          clients,
+          gateways: gatewayCount,
+          rate,
+          seconds,
+          connects_per_s: Math.round(connects),
+          ...(await stepRow(step)),
+        },
         {},
       );
       population.close();

@@ -27,7 +27,11 @@ export default fp(
         labelNames: ['outcome'],
         registers: [registry],
       }),
-      jobsQueued: new Counter({ name: 'gateway_jobs_queued_total', help: 'Inbound jobs queued', registers: [registry] }),
+      jobsQueued: new Counter({
+        name: 'gateway_jobs_queued_total',
+        help: 'Inbound jobs queued',
+        registers: [registry],
+      }),
     };
     new Gauge({
       name: 'gateway_sockets',

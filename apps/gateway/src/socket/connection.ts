@@ -1,4 +1,4 @@
-import { DASHBOARD_ROOM, ServerEvent } from '@care-chat/contract';
+import { customerTypeOfRoom, DASHBOARD_ROOM, isTypeRoom, ServerEvent } from '@care-chat/contract';
 import type { Log } from '@care-chat/runtime';
 import { TokenBucket } from '../limits/token-bucket.js';
 import type { HandlerContext } from './answer.js';
@@ -23,6 +23,7 @@ export function onConnection(
     log: log.child({ socket: socket.id, executive: socket.data.executive.id }),
   };
   void socket.join(DASHBOARD_ROOM);
+  if (socket.recovered) leaveRoomsNoLongerAllowed(socket);
   // The counts now, and with them the client's first recovery offset: a connection cut before anything
   // else reached it can still be recovered.
   services.stats
@@ -36,4 +37,12 @@ export function onConnection(
   registerUnsupportedHandlers(context);
   context.log.debug({ transport: socket.conn.transport.name }, 'socket connected');
   socket.on('disconnect', (reason) => context.log.debug({ reason }, 'socket disconnected'));
+}
+
+/** A recovered socket is back in its rooms; the token it came back with may allow fewer customer types. */
+function leaveRoomsNoLongerAllowed(socket: GatewaySocket): void {
+  const allowed = socket.data.executive.customerTypes;
+  for (const room of socket.rooms) {
+    if (isTypeRoom(room) && !allowed.includes(customerTypeOfRoom(room))) void socket.leave(room);
+  }
 }
