@@ -1,27 +1,44 @@
 import { customerTypeOfRoom, DASHBOARD_ROOM, isTypeRoom, ServerEvent } from '@care-chat/contract';
 import type { Log } from '@care-chat/runtime';
 import { TokenBucket } from '../limits/token-bucket.js';
-import type { HandlerContext } from './answer.js';
-import { registerChatHandlers } from './handlers/chats.js';
-import { registerReadHandlers } from './handlers/reads.js';
-import { registerRoomHandlers } from './handlers/rooms.js';
-import { registerTypingHandler } from './handlers/typing.js';
-import { registerUnsupportedHandlers } from './handlers/unsupported.js';
+import { answerEvents, type HandlerContext } from './answer.js';
+import { handlers } from './handler-table.js';
 import type { GatewaySocket } from './types.js';
 
-/** An authenticated socket: into the `dashboard` room, with a logger of its own and every handler. */
+type Services = Omit<HandlerContext, 'socket' | 'log' | 'rate'>;
+
+/** A socket's context. Its logger is made on first use: most sockets never log, and there are many. */
+class SocketContext implements HandlerContext {
+  readonly db: HandlerContext['db'];
+  readonly io: HandlerContext['io'];
+  readonly stats: HandlerContext['stats'];
+  readonly rate: TokenBucket;
+  #log: Log | undefined;
+
+  constructor(
+    readonly socket: GatewaySocket,
+    services: Services,
+    limits: { eventsPerSecond: number; eventBurst: number },
+    private readonly parentLog: Log,
+  ) {
+    ({ db: this.db, io: this.io, stats: this.stats } = services);
+    this.rate = new TokenBucket(limits.eventsPerSecond, limits.eventBurst);
+  }
+
+  get log(): Log {
+    this.#log ??= this.parentLog.child({ socket: this.socket.id, executive: this.socket.data.executive.id });
+    return this.#log;
+  }
+}
+
+/** An authenticated socket: into the `dashboard` room, answered by the handler table. */
 export function onConnection(
   socket: GatewaySocket,
-  services: Omit<HandlerContext, 'socket' | 'log' | 'rate'>,
+  services: Services,
   limits: { eventsPerSecond: number; eventBurst: number },
   log: Log,
 ): void {
-  const context = {
-    ...services,
-    socket,
-    rate: new TokenBucket(limits.eventsPerSecond, limits.eventBurst),
-    log: log.child({ socket: socket.id, executive: socket.data.executive.id }),
-  };
+  const context = new SocketContext(socket, services, limits, log);
   void socket.join(DASHBOARD_ROOM);
   if (socket.recovered) leaveRoomsNoLongerAllowed(socket);
   // The counts now, and with them the client's first recovery offset: a connection cut before anything
@@ -30,13 +47,11 @@ export function onConnection(
     .get()
     .then((stats) => socket.emit(ServerEvent.DashboardStats, stats))
     .catch((err: unknown) => context.log.warn({ err }, 'dashboard stats not sent on connect'));
-  registerRoomHandlers(context);
-  registerChatHandlers(context);
-  registerReadHandlers(context);
-  registerTypingHandler(context);
-  registerUnsupportedHandlers(context);
-  context.log.debug({ transport: socket.conn.transport.name }, 'socket connected');
-  socket.on('disconnect', (reason) => context.log.debug({ reason }, 'socket disconnected'));
+  answerEvents(context, handlers);
+  if (log.level === 'debug' || log.level === 'trace') {
+    context.log.debug({ transport: socket.conn.transport.name }, 'socket connected');
+    socket.on('disconnect', (reason) => context.log.debug({ reason }, 'socket disconnected'));
+  }
 }
 
 /** A recovered socket is back in its rooms; the token it came back with may allow fewer customer types. */

@@ -1,21 +1,22 @@
 import { ClientEvent, type CustomerType, routeOf, ServerEvent } from '@care-chat/contract';
 import { findChatByCustomer, listChats, readHistory } from '@care-chat/store';
 import { SocketErrorMessage } from '../../errors.js';
-import { answer, type HandlerContext } from '../answer.js';
+import type { HandlerContext, HandlerTable } from '../answer.js';
 
 const DEFAULT_PAGE_SIZE = { chats: 10, messages: 20 } as const;
 
-/** The dashboard's reads: the chat list, a chat's history (which marks it read), search, and stats. */
-export function registerReadHandlers(context: HandlerContext): void {
-  const allowed = context.socket.data.executive.customerTypes;
-  const visible = (asked: CustomerType | undefined) =>
-    asked === undefined ? allowed : allowed.filter((type) => type === asked);
+const allowedOf = (context: HandlerContext) => context.socket.data.executive.customerTypes;
 
-  answer(context, ClientEvent.FetchAllChats, async (query, { db }) => {
+/** The dashboard's reads: the chat list, a chat's history (which marks it read), search, and stats. */
+export const readHandlers = {
+  [ClientEvent.FetchAllChats]: async (query, context) => {
+    const allowed = allowedOf(context);
+    const visible = (asked: CustomerType | undefined) =>
+      asked === undefined ? allowed : allowed.filter((type) => type === asked);
     if (query.customer_type !== undefined && !allowed.includes(query.customer_type)) {
       return { status: 0, message: SocketErrorMessage.forbiddenCustomerType(query.customer_type) };
     }
-    const { chats, pagination } = await listChats(db, {
+    const { chats, pagination } = await listChats(context.db, {
       customerTypes: visible(query.customer_type),
       status: query.status,
       search: query.search,
@@ -26,13 +27,13 @@ export function registerReadHandlers(context: HandlerContext): void {
       pageSize: query.page_size ?? DEFAULT_PAGE_SIZE.chats,
     });
     return { status: 1, chats, pagination };
-  });
-
-  answer(context, ClientEvent.FetchChatsByUser, async (query, { db, io }) => {
+  },
+  [ClientEvent.FetchChatsByUser]: async (query, context) => {
+    const { db, io } = context;
     const history = await readHistory(db, {
       chatId: query.chat_id,
       executiveId: query.sender,
-      customerTypes: allowed,
+      customerTypes: allowedOf(context),
       page: query.page ?? 1,
       pageSize: query.page_size ?? DEFAULT_PAGE_SIZE.messages,
     });
@@ -43,16 +44,14 @@ export function registerReadHandlers(context: HandlerContext): void {
       io.to(room).emit(event, history.chat);
     }
     return { status: 1, messages: history.messages, pagination: history.pagination };
-  });
-
-  answer(context, ClientEvent.SearchChat, async ({ customer }, { db }) => {
-    const chat = await findChatByCustomer(db, customer, allowed);
+  },
+  [ClientEvent.SearchChat]: async ({ customer }, context) => {
+    const chat = await findChatByCustomer(context.db, customer, allowedOf(context));
     return chat === null ? { status: 0, message: SocketErrorMessage.noChatFor(customer) } : { status: 1, chat };
-  });
-
-  answer(context, ClientEvent.GetDashboardStats, async (_query, { stats: cache, socket }) => {
+  },
+  [ClientEvent.GetDashboardStats]: async (_query, { stats: cache, socket }) => {
     const stats = await cache.get();
     socket.emit(ServerEvent.DashboardStats, stats);
     return { status: 1, data: stats };
-  });
-}
+  },
+} satisfies Partial<HandlerTable>;

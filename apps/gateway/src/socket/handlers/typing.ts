@@ -1,11 +1,12 @@
 import { ClientEvent, chatRoom, ServerEvent } from '@care-chat/contract';
-import { answer, type HandlerContext } from '../answer.js';
+import type { HandlerTable } from '../answer.js';
 
 /** `typing`: the others viewing the chat see `user_typing`. */
-export function registerTypingHandler(context: HandlerContext): void {
-  answer(context, ClientEvent.Typing, ({ chat_id, sender }, { socket }) => {
-    // Volatile: a typing hint that arrives late is worse than none, and is not worth replaying.
-    socket.to(chatRoom(chat_id)).volatile.emit(ServerEvent.UserTyping, { chat_id, sender });
+export const typingHandlers = {
+  [ClientEvent.Typing]: ({ chat_id, sender }, { socket }) => {
+    // Not volatile: a volatile packet is dropped whenever the socket's transport is busy, which under
+    // load is often enough to lose most hints.
+    socket.to(chatRoom(chat_id)).emit(ServerEvent.UserTyping, { chat_id, sender });
     return { status: 1 };
-  });
-}
+  },
+} satisfies Partial<HandlerTable>;

@@ -1,19 +1,15 @@
-import { ClientEvent, type ClientEventName } from '@care-chat/contract';
+import { ClientEvent, type Failure } from '@care-chat/contract';
 import { SocketErrorMessage } from '../../errors.js';
-import { answer, type HandlerContext } from '../answer.js';
+import type { HandlerTable } from '../answer.js';
+
+const notYet = (event: string) => (): Failure => ({ status: 0, message: SocketErrorMessage.notSupported(event) });
 
 /** Events of the contract this tier does not carry out yet: validated and answered, never ignored. */
-const NOT_YET: readonly ClientEventName[] = [
-  ClientEvent.SendMessage,
-  ClientEvent.UpdateChatStatus,
-  ClientEvent.ApplyTag,
-  ClientEvent.SetExecutiveStatus,
-  ClientEvent.ReassignChat,
-  ClientEvent.AddNote,
-];
-
-export function registerUnsupportedHandlers(context: HandlerContext): void {
-  for (const event of NOT_YET) {
-    answer(context, event, () => ({ status: 0, message: SocketErrorMessage.notSupported(event) }));
-  }
-}
+export const unsupportedHandlers = {
+  [ClientEvent.SendMessage]: notYet(ClientEvent.SendMessage),
+  [ClientEvent.UpdateChatStatus]: notYet(ClientEvent.UpdateChatStatus),
+  [ClientEvent.ApplyTag]: notYet(ClientEvent.ApplyTag),
+  [ClientEvent.SetExecutiveStatus]: notYet(ClientEvent.SetExecutiveStatus),
+  [ClientEvent.ReassignChat]: notYet(ClientEvent.ReassignChat),
+  [ClientEvent.AddNote]: notYet(ClientEvent.AddNote),
+} satisfies Partial<HandlerTable>;

@@ -1,0 +1,15 @@
+import type { HandlerTable } from './answer.js';
+import { chatHandlers } from './handlers/chats.js';
+import { readHandlers } from './handlers/reads.js';
+import { roomHandlers } from './handlers/rooms.js';
+import { typingHandlers } from './handlers/typing.js';
+import { unsupportedHandlers } from './handlers/unsupported.js';
+
+/** Every client event's handler, built once for the process. */
+export const handlers: HandlerTable = {
+  ...roomHandlers,
+  ...chatHandlers,
+  ...readHandlers,
+  ...typingHandlers,
+  ...unsupportedHandlers,
+};
