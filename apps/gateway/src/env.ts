@@ -68,6 +68,9 @@ function checkJwtKey(values: { JWT_SECRET: string | undefined; JWT_PUBLIC_KEY: s
   return [];
 }
 
+/** Every variable the gateway reads, for the README's table to be checked against. */
+export const GATEWAY_VARIABLES = Object.keys(spec);
+
 export function loadConfig(source: EnvSource) {
   const raw = parseEnv(source, spec, checkJwtKey);
   const publicKey = raw.JWT_PUBLIC_KEY === undefined ? undefined : normalizePem(raw.JWT_PUBLIC_KEY);

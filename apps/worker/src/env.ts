@@ -46,6 +46,9 @@ const spec = {
   SHUTDOWN_TIMEOUT_MS: env.integer(30_000, 1000, 600_000),
 };
 
+/** Every variable the worker reads, for the README's table to be checked against. */
+export const WORKER_VARIABLES = Object.keys(spec);
+
 export function loadConfig(source: EnvSource) {
   const raw = parseEnv(source, spec);
   return Object.freeze({

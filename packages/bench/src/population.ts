@@ -28,17 +28,15 @@ export class Population {
   /** Connects `count` clients, `parallel` at a time; resolves with connections per second. */
   async connect(urls: readonly string[], count: number, { rooms = true, parallel = 200 } = {}): Promise<number> {
     const start = performance.now();
-    const first = this.clients.length;
-    this.#seen = new Uint8Array((first + count) * this.maxMessages);
+    const first = this.typeOf.length;
     const connectOne = async (index: number) => {
       const type = rooms ? index % CUSTOMER_TYPES.length : -1;
+      this.assign(index, type);
       const room = type === -1 ? null : routeOf(CUSTOMER_TYPES[type] ?? 'Partner').room;
       const client = new LightClient(urls[index % urls.length] ?? '', signToken({ sub: `bench_${index}` }), room, (m) =>
-        this.#receive(index, m),
+        this.record(index, m),
       );
       this.clients[index] = client;
-      this.typeOf[index] = type;
-      if (type >= 0) this.perType[type] = (this.perType[type] ?? 0) + 1;
       await client.connect();
     };
     for (let i = first; i < first + count; i += parallel) {
@@ -47,7 +45,19 @@ export class Population {
     return count / ((performance.now() - start) / 1000);
   }
 
-  #receive(client: number, message: number): void {
+  /** Puts client `index` in the room of customer type `type` (an index into CUSTOMER_TYPES; -1: none). */
+  assign(index: number, type: number): void {
+    this.typeOf[index] = type;
+    if (type >= 0) this.perType[type] = (this.perType[type] ?? 0) + 1;
+    if (this.#seen.length < (index + 1) * this.maxMessages) {
+      const grown = new Uint8Array(Math.max((index + 1) * this.maxMessages, this.#seen.length * 2));
+      grown.set(this.#seen);
+      this.#seen = grown;
+    }
+  }
+
+  /** Client `client` received message `message`. */
+  record(client: number, message: number): void {
     if (message >= this.maxMessages) return;
     const at = client * this.maxMessages + message;
     if (this.#seen[at] === 1) this.#duplicates++;
@@ -67,7 +77,7 @@ export class Population {
   tally(from: number, to: number): { expected: number; delivered: number; lost: number; duplicated: number } {
     let expected = 0;
     let delivered = 0;
-    for (let c = 0; c < this.clients.length; c++) {
+    for (let c = 0; c < this.typeOf.length; c++) {
       const type = this.typeOf[c] ?? -1;
       if (type < 0) continue;
       for (let m = from; m < to; m++) {

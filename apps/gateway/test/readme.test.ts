@@ -1,0 +1,22 @@
+import { readFileSync } from 'node:fs';
+import { repoRoot } from '@care-chat/testkit';
+import { expect, it } from 'vitest';
+// The worker's list comes from its build: the two apps do not share sources.
+import { WORKER_VARIABLES } from '../../worker/dist/env.js';
+import { GATEWAY_VARIABLES } from '../src/env.js';
+
+const readme = readFileSync(`${repoRoot}README.md`, 'utf8');
+const section = readme.slice(readme.indexOf('## Configure it'), readme.indexOf('## Authentication'));
+/** The variables named in the first column of the README's configuration table. */
+const documented = new Set(
+  section
+    .split('\n')
+    .filter((line) => line.startsWith('| `'))
+    .flatMap((line) => [...(line.split('|')[1] ?? '').matchAll(/`([A-Z_]+)`/g)].map((match) => match[1])),
+);
+
+it("the README's configuration table names every variable the apps read, and no other", () => {
+  const read = new Set([...GATEWAY_VARIABLES, ...WORKER_VARIABLES]);
+  expect([...read].filter((name) => !documented.has(name)).sort()).toEqual([]);
+  expect([...documented].filter((name) => name !== undefined && !read.has(name)).sort()).toEqual([]);
+});
