@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { repoRoot } from '@care-chat/testkit';
 import { expect, it } from 'vitest';
-// The worker's list comes from its build: the two apps do not share sources.
-import { WORKER_VARIABLES } from '../../worker/dist/env.js';
-import { GATEWAY_VARIABLES } from '../src/env.js';
+// Repository-level checks read the apps as built (`npm test` builds first).
+import { GATEWAY_VARIABLES } from '../apps/gateway/dist/env.js';
+import { WORKER_VARIABLES } from '../apps/worker/dist/env.js';
 
 const readme = readFileSync(`${repoRoot}README.md`, 'utf8');
 const section = readme.slice(readme.indexOf('## Configure it'), readme.indexOf('## Authentication'));
