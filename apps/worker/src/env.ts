@@ -41,7 +41,7 @@ const spec = {
   RECOVERY_WINDOW_MS: env.integer(DEFAULT_RECOVERY_WINDOW_MS, 1000, 24 * 3600 * 1000),
   WORKER_CONCURRENCY: env.integer(48, 1, 512),
   WORKER_LOCK_MS: env.integer(15_000, 1000, 600_000),
-  STATS_INTERVAL_MS: env.integer(250, 10, 60_000),
+  STATS_INTERVAL_MS: env.integer(1000, 10, 60_000),
   STARTUP_TIMEOUT_MS: env.integer(10_000, 500, 600_000),
   SHUTDOWN_TIMEOUT_MS: env.integer(30_000, 1000, 600_000),
 };

@@ -4,11 +4,13 @@ import type { Log } from '@care-chat/runtime';
 /**
  * Coalesces `dashboard_stats`: any number of changes within `intervalMs` give one computation, and a
  * change made while one runs gives another after it, so the last stats sent always follow the last change.
+ * Stats equal to the last ones sent are not sent again: they go to every connected dashboard.
  */
 export class StatsPublisher {
   #dirty = false;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
+  #lastSent: string | undefined;
 
   constructor(
     private readonly compute: () => Promise<DashboardStats>,
@@ -35,7 +37,11 @@ export class StatsPublisher {
   async #run(): Promise<void> {
     this.#dirty = false;
     try {
-      await this.publish(await this.compute());
+      const stats = await this.compute();
+      const text = JSON.stringify(stats);
+      if (text === this.#lastSent) return;
+      await this.publish(stats);
+      this.#lastSent = text;
     } catch (err) {
       // PostgreSQL may be away; the stats are sent once it answers again.
       this.#dirty = true;

@@ -77,3 +77,19 @@ describe('StatsPublisher', () => {
     expect(published).toEqual([7]);
   });
 });
+
+describe('StatsPublisher, unchanged stats', () => {
+  it('sends nothing when the counts are what was last sent', async () => {
+    const { state, published, publisher } = setup();
+    state.active = 3;
+    publisher.changed();
+    await publisher.flush();
+    publisher.changed();
+    await publisher.flush();
+    state.active = 4;
+    publisher.changed();
+    await publisher.flush();
+    expect(published).toEqual([3, 4]);
+    expect(state.computes).toBe(3);
+  });
+});

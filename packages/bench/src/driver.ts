@@ -1,6 +1,7 @@
 import { Agent, request } from 'node:http';
 import { CUSTOMER_TYPES } from '@care-chat/contract';
 import { SAMPLE_NUMBERS, signBody, TEST_APP_SECRET, textWebhook } from '@care-chat/testkit/tools';
+import { nowMicros } from './clock.js';
 import { Latencies } from './latency.js';
 
 // Plain http on kept-alive sockets: fetch costs the generator several times more per request.
@@ -25,15 +26,9 @@ function post(url: string, body: string): Promise<number> {
 /**
  * Meta, for the benchmark: signed webhooks of one text each, at `rate` a second for `seconds`, numbered
  * from `first`, each from a customer of its own (so each update carries its own message), to the
- * gateways in turn. `sentAt[m]` is when message m left.
+ * gateways in turn. The text is `b<number>.<µs since the epoch it left>`.
  */
-export async function drive(
-  urls: readonly string[],
-  first: number,
-  rate: number,
-  seconds: number,
-  sentAt: Float64Array,
-) {
+export async function drive(urls: readonly string[], first: number, rate: number, seconds: number) {
   const answers = new Latencies();
   const total = Math.round(rate * seconds);
   const start = performance.now();
@@ -45,13 +40,16 @@ export async function drive(
       const m = first + i;
       const type = CUSTOMER_TYPES[m % CUSTOMER_TYPES.length] ?? 'Partner';
       const body = JSON.stringify(
-        textWebhook({ phoneNumberId: SAMPLE_NUMBERS[type], from: `91${String(m).padStart(10, '0')}`, text: `b${m}` }),
+        textWebhook({
+          phoneNumberId: SAMPLE_NUMBERS[type],
+          from: `91${String(m).padStart(10, '0')}`,
+          text: `b${m}.${nowMicros()}`,
+        }),
       );
       const url = urls[m % urls.length] ?? '';
       inFlight.push(
         (async () => {
           const began = performance.now();
-          sentAt[m] = began;
           const status = await post(url, body);
           answers.add(performance.now() - began);
           if (status !== 200) failed++;

@@ -2,7 +2,8 @@ import { ClientEvent, responseEvent, SOCKET_PATH } from '@care-chat/contract';
 import WebSocket from 'ws';
 
 const JOINED = `42["${responseEvent(ClientEvent.JoinRoom)}"`;
-const TEXT = /"last_message":"b(\d+)"/;
+// The driver writes `b<message>.<sent, µs since the epoch>`: latency is computed where it is received.
+const TEXT = /"last_message":"b(\d+)\.(\d+)"/;
 
 /**
  * A dashboard reduced to the wire: Engine.IO over a raw WebSocket, Socket.IO packets as text. It joins one
@@ -16,7 +17,7 @@ export class LightClient {
     private readonly url: string,
     private readonly token: string,
     private readonly room: string | null,
-    private readonly onUpdate: (message: number) => void,
+    private readonly onUpdate: (message: number, sentMicros: number) => void,
   ) {}
 
   connect(timeoutMs = 30_000): Promise<void> {
@@ -44,7 +45,7 @@ export class LightClient {
         if (!frame.startsWith('42')) return;
         if (frame.startsWith(JOINED)) return joined();
         const match = TEXT.exec(frame);
-        if (match?.[1] !== undefined) this.onUpdate(Number(match[1]));
+        if (match?.[2] !== undefined) this.onUpdate(Number(match[1]), Number(match[2]));
       });
     });
   }

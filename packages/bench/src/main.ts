@@ -1,12 +1,12 @@
 /**
  * `npm run bench -- --scenario realistic|fanout|ingest|idle [--clients N] [--rate R] [--seconds T]
- * [--gateways G] [--workers W] [--concurrency C]`: starts the tier from the built apps, opens light clients, drives signed
+ * [--gateways G] [--workers W] [--concurrency C] [--threads N]`: clients in N receiver threads, 2 for fanout: starts the tier from the built apps, opens light clients, drives signed
  * webhooks, and writes bench/results/<scenario>.json and .md. It stops by itself.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { Population } from './population.js';
 import { ProcessProbe } from './process-probe.js';
+import { LocalReceivers, type Receivers, ThreadReceivers } from './receivers.js';
 import { type Row, writeReport } from './report.js';
 import { driveAndSettle, type StepResult } from './step.js';
 import { startTier } from './tier.js';
@@ -20,6 +20,7 @@ const { values } = parseArgs({
     gateways: { type: 'string' },
     workers: { type: 'string', default: '1' },
     concurrency: { type: 'string' },
+    threads: { type: 'string' },
   },
 });
 const scenario = values.scenario ?? 'realistic';
@@ -58,6 +59,11 @@ async function gatewayLag(): Promise<string> {
   );
   return lags.join(' + ');
 }
+/** The dashboards: in this thread, or over `--threads` worker threads (fan-out's default is 2). */
+const receiversFor = (maxMessages: number): Receivers => {
+  const threads = number(values.threads, scenario === 'fanout' ? 2 : 0);
+  return threads > 0 ? new ThreadReceivers(threads, maxMessages) : new LocalReceivers(maxMessages);
+};
 const stepRow = async (step: StepResult): Promise<Row> => ({
   ...step,
   ...resources(),
@@ -72,7 +78,7 @@ try {
         number(values.rate, 50),
         number(values.seconds, 30),
       ];
-      const population = new Population(rate * seconds + 10);
+      const population = receiversFor(rate * seconds + 10);
       const connects = await population.connect(urls, clients);
       resources();
       const step = await driveAndSettle(population, urls, 0, rate, seconds, tier.db);
@@ -88,14 +94,14 @@ try {
         },
         {},
       );
-      population.close();
+      await population.close();
       break;
     }
     case 'fanout': {
       const clients = number(values.clients, 10_000);
       const seconds = number(values.seconds, 10);
       const rates = values.rate === undefined ? [8, 16, 24, 32, 40, 48, 64] : [number(values.rate, 8)];
-      const population = new Population(rates.reduce((sum, rate) => sum + rate * seconds, 0) + 10);
+      const population = receiversFor(rates.reduce((sum, rate) => sum + rate * seconds, 0) + 10);
       const connects = await population.connect(urls, clients);
       const steps: Row[] = [];
       let first = 0;
@@ -119,14 +125,14 @@ try {
         },
         { steps },
       );
-      population.close();
+      await population.close();
       break;
     }
     case 'ingest': {
       const clients = number(values.clients, 40);
       const seconds = number(values.seconds, 8);
       const rates = values.rate === undefined ? [250, 500, 750, 1000, 1250, 1500, 2000] : [number(values.rate, 500)];
-      const population = new Population(rates.reduce((sum, rate) => sum + rate * seconds, 0) + 10);
+      const population = receiversFor(rates.reduce((sum, rate) => sum + rate * seconds, 0) + 10);
       await population.connect(urls, clients);
       const steps: Row[] = [];
       let first = 0;
@@ -151,14 +157,14 @@ try {
         },
         { steps },
       );
-      population.close();
+      await population.close();
       break;
     }
     case 'idle': {
       const clients = number(values.clients, 10_000);
       const before = gatewayProbes.reduce((sum, probe) => sum + probe.rss(), 0);
-      const population = new Population(1);
-      const connects = await population.connect(urls, clients, { rooms: true });
+      const population = receiversFor(1);
+      const connects = await population.connect(urls, clients);
       // Let the connection burst's garbage be collected before reading memory.
       await new Promise((resolve) => setTimeout(resolve, 5000));
       const after = gatewayProbes.reduce((sum, probe) => sum + probe.rss(), 0);
@@ -174,7 +180,7 @@ try {
         },
         {},
       );
-      population.close();
+      await population.close();
       break;
     }
     default:

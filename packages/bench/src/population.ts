@@ -1,5 +1,6 @@
 import { CUSTOMER_TYPES, routeOf } from '@care-chat/contract';
 import { signToken } from '@care-chat/testkit/tools';
+import { nowMicros } from './clock.js';
 import { LightClient } from './light-client.js';
 
 /**
@@ -15,26 +16,38 @@ export class Population {
   #duplicates = 0;
   /** First receipts, all clients and messages together. */
   received = 0;
-  #onReceipt: (message: number) => void = () => {};
+  /** End-to-end latencies (ms) of receipts since the last `takeLatencies`. */
+  #latencies: number[] = [];
 
   constructor(private readonly maxMessages: number) {
     this.#seen = new Uint8Array(0);
   }
 
-  onReceipt(listener: (message: number) => void): void {
-    this.#onReceipt = listener;
+  takeLatencies(): number[] {
+    const taken = this.#latencies;
+    this.#latencies = [];
+    return taken;
   }
 
-  /** Connects `count` clients, `parallel` at a time; resolves with connections per second. */
-  async connect(urls: readonly string[], count: number, { rooms = true, parallel = 200 } = {}): Promise<number> {
+  /**
+   * Connects clients `first` to `first + count - 1` (their numbers pick room and gateway), `parallel` at a
+   * time; resolves with connections per second.
+   */
+  async connect(
+    urls: readonly string[],
+    count: number,
+    { rooms = true, parallel = 200, first = this.typeOf.length } = {},
+  ): Promise<number> {
     const start = performance.now();
-    const first = this.typeOf.length;
     const connectOne = async (index: number) => {
       const type = rooms ? index % CUSTOMER_TYPES.length : -1;
       this.assign(index, type);
       const room = type === -1 ? null : routeOf(CUSTOMER_TYPES[type] ?? 'Partner').room;
-      const client = new LightClient(urls[index % urls.length] ?? '', signToken({ sub: `bench_${index}` }), room, (m) =>
-        this.record(index, m),
+      const client = new LightClient(
+        urls[index % urls.length] ?? '',
+        signToken({ sub: `bench_${index}` }),
+        room,
+        (m, sent) => this.record(index, m, sent),
       );
       this.clients[index] = client;
       await client.connect();
@@ -56,14 +69,14 @@ export class Population {
     }
   }
 
-  /** Client `client` received message `message`. */
-  record(client: number, message: number): void {
+  /** Client `client` received message `message`, sent at `sentMicros` (µs since the epoch) if given. */
+  record(client: number, message: number, sentMicros?: number): void {
     if (message >= this.maxMessages) return;
     const at = client * this.maxMessages + message;
     if (this.#seen[at] === 1) this.#duplicates++;
     else this.received++;
     this.#seen[at] = 1;
-    this.#onReceipt(message);
+    if (sentMicros !== undefined) this.#latencies.push((nowMicros() - sentMicros) / 1000);
   }
 
   /** Deliveries owed for messages [from, to): each goes to every client of its type's room. */
@@ -90,6 +103,7 @@ export class Population {
   }
 
   close(): void {
-    for (const client of this.clients) client.close();
+    // A thread's share starts past the others': the slots before it are empty.
+    for (const client of this.clients) client?.close();
   }
 }

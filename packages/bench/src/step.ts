@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { drive } from './driver.js';
 import { Latencies } from './latency.js';
-import type { Population } from './population.js';
+import type { Receivers } from './receivers.js';
 
 export interface StepResult {
   rate: number;
@@ -29,30 +29,29 @@ const storedCount = async (db: pg.Client) =>
  * message's room has it: end-to-end latency from the webhook POST to receipt, throughput, losses.
  */
 export async function driveAndSettle(
-  population: Population,
+  receivers: Receivers,
   urls: readonly string[],
   first: number,
   rate: number,
   seconds: number,
   db: pg.Client,
 ): Promise<StepResult> {
-  const latencies = new Latencies();
-  const sentAt = new Float64Array(first + Math.round(rate * seconds) + 1);
-  population.onReceipt((message) => latencies.add(performance.now() - (sentAt[message] ?? 0)));
   const storedBefore = await storedCount(db);
-  const receivedBefore = population.received;
-  const driven = await drive(urls, first, rate, seconds, sentAt);
-  const owed = population.owed(first, first + driven.sent);
+  const receivedBefore = await receivers.received();
+  const driven = await drive(urls, first, rate, seconds);
+  let owed = 0;
+  for (let m = first; m < first + driven.sent; m++) owed += receivers.perType[m % receivers.perType.length] ?? 0;
   const sendingEnded = performance.now();
-  for (
-    const until = sendingEnded + 20_000;
-    population.received - receivedBefore < owed && performance.now() < until;
-  ) {
-    await new Promise((resolve) => setTimeout(resolve, 20));
+  let received = await receivers.received();
+  while (received - receivedBefore < owed && performance.now() < sendingEnded + 20_000) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    received = await receivers.received();
   }
   const drain = (performance.now() - sendingEnded) / 1000;
   const persisted = (await storedCount(db)) - storedBefore;
-  const tally = population.tally(first, first + driven.sent);
+  const taken = await receivers.take(first, first + driven.sent);
+  const latencies = new Latencies();
+  for (const ms of taken.latencies) latencies.add(ms);
   const latency = latencies.summary();
   const webhook = driven.answers.summary();
   const window = driven.elapsed + drain;
@@ -66,11 +65,11 @@ export async function driveAndSettle(
     p90_ms: latency.p90,
     p99_ms: latency.p99,
     max_ms: latency.max,
-    deliveries_per_s: Math.round((population.received - receivedBefore) / window),
+    deliveries_per_s: Math.round((received - receivedBefore) / window),
     messages_broadcast_per_s: Math.round(driven.sent / window),
     persisted_per_s: Math.round(persisted / window),
     drain_s: Math.round(drain * 100) / 100,
-    lost: tally.lost,
-    duplicated: tally.duplicated,
+    lost: taken.lost,
+    duplicated: taken.duplicated,
   };
 }

@@ -32,11 +32,33 @@ export interface StreamAdapterOptions {
 }
 
 type SessionRecord = Omit<Session, 'missedPackets'>;
-type RawSocket = { pid?: string; rooms: Set<string>; data: unknown };
+type RawSocket = {
+  pid?: string;
+  rooms: Set<string>;
+  data: unknown;
+  client: { writeToEngine: (packets: unknown[], options: unknown) => void };
+};
+/** Adapter members Socket.IO's typings call private; every adapter implementation relies on them. */
+type Internals = {
+  _encode: (packet: unknown, options: unknown) => unknown[];
+  apply: (options: BroadcastOptions, callback: (socket: RawSocket) => void) => void;
+};
+interface Delivery {
+  recipients: RawSocket[];
+  encoded: unknown[];
+  packetOptions: unknown;
+  next: number;
+}
 
 const READ_COUNT = 500;
+/** How long delivery writes at a stretch before letting other work run. */
+const SLICE_MS = 5;
 const READ_BLOCK_MS = 5000;
 const REPLAY_PAGE = 1000;
+
+/** A broadcast awaiting no acknowledgement: what the stream carries to deliver and to replay. */
+const isPlainBroadcast = (message: ClusterMessage) =>
+  message.type === MessageType.BROADCAST && (message.data as { requestId?: string }).requestId === undefined;
 
 // Requests between gateways and their answers make no sense later: they go over pub/sub, not the stream.
 const isEphemeral = (message: ClusterMessage) =>
@@ -92,8 +114,12 @@ class StreamAdapter extends ClusterAdapterWithHeartbeat {
   readonly #pids = new Map<string, string>();
   readonly #persisted = new Set<string>();
   #flushScheduled = false;
-  /** The last stream entry delivered here: everything up to it has reached this node's sockets. */
+  /**
+   * The last stream entry taken for delivery here: the recipients of everything up to it are settled, so a
+   * socket joining now must have those entries replayed, and will receive the later ones live.
+   */
   #delivered = '0-0';
+  readonly #outbox: Delivery[] = [];
   #closed = false;
   #refresh: NodeJS.Timeout | undefined;
 
@@ -136,8 +162,8 @@ class StreamAdapter extends ClusterAdapterWithHeartbeat {
         for (const [id, flat] of reply?.[0]?.[1] ?? []) {
           offset = id;
           const message = decode(fieldsOf(flat));
-          if (message?.uid === this.uid) this.#deliverOwn(message, id);
-          else if (message !== null) this.onMessage(message, id);
+          if (message !== null && isPlainBroadcast(message)) this.#deliver(message, id);
+          else if (message !== null && message.uid !== this.uid) this.onMessage(message, id);
           this.#delivered = id;
         }
       } catch (err) {
@@ -166,20 +192,38 @@ class StreamAdapter extends ClusterAdapterWithHeartbeat {
     }
   }
 
-  #deliverOwn(message: ClusterMessage, id: string): void {
-    if (message.type !== MessageType.BROADCAST) return;
-    const { packet, opts, requestId } = message.data as BroadcastData & { requestId?: string };
-    if (requestId !== undefined) return;
-    // As the cluster adapter does for others' broadcasts: the offset rides as the last argument of events
-    // that can be replayed (not volatile ones, not those awaiting an acknowledgement).
-    if (packet.type === EVENT_PACKET_TYPE && packet.id === undefined && !opts.flags.volatile) {
-      packet.data.push(id);
+  /**
+   * Delivers a broadcast entry (anyone's, this node's own included) to this node's sockets. Who receives it
+   * is settled now, in stream order; the writes go out through one queue, in slices that let the event
+   * loop breathe, so a packet for thousands of sockets does not hold up everything else for its duration.
+   */
+  #deliver(message: ClusterMessage, id: string): void {
+    const { packet, opts } = (message as unknown as { data: BroadcastData }).data;
+    // The offset rides as the last argument of events that can be replayed (as the cluster adapter does).
+    if (packet.type === EVENT_PACKET_TYPE && packet.id === undefined && !opts.flags.volatile) packet.data.push(id);
+    const options = { rooms: new Set(opts.rooms), except: new Set(opts.except), flags: opts.flags };
+    const recipients: RawSocket[] = [];
+    (this as unknown as Internals).apply(options, (socket) => recipients.push(socket));
+    if (recipients.length === 0) return;
+    const packetOptions = { preEncoded: true, volatile: opts.flags.volatile, compress: opts.flags.compress };
+    const encoded = (this as unknown as Internals)._encode({ ...packet, nsp: DEFAULT_NAMESPACE }, packetOptions);
+    this.#outbox.push({ recipients, encoded, packetOptions, next: 0 });
+    if (this.#outbox.length === 1) this.#send();
+  }
+
+  #send(): void {
+    const deadline = performance.now() + SLICE_MS;
+    while (this.#outbox.length > 0) {
+      const delivery = this.#outbox[0] as Delivery;
+      while (delivery.next < delivery.recipients.length) {
+        delivery.recipients[delivery.next++]?.client.writeToEngine(delivery.encoded, delivery.packetOptions);
+        if (performance.now() > deadline) {
+          setImmediate(() => this.#send());
+          return;
+        }
+      }
+      this.#outbox.shift();
     }
-    Adapter.prototype.broadcast.call(this, packet, {
-      rooms: new Set(opts.rooms),
-      except: new Set(opts.except),
-      flags: opts.flags,
-    });
   }
 
   protected override async doPublish(message: ClusterMessage): Promise<string> {

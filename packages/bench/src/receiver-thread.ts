@@ -1,0 +1,29 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { Population } from './population.js';
+
+// One thread's share of the benchmark's dashboards; commands come from ThreadReceivers.
+const population = new Population((workerData as { maxMessages: number }).maxMessages);
+
+parentPort?.on('message', async (message: { id: number; command: string; [key: string]: unknown }) => {
+  const reply = (value: unknown) => parentPort?.postMessage({ id: message.id, value });
+  switch (message.command) {
+    case 'connect': {
+      const { urls, first, count, rooms } = message as unknown as {
+        urls: string[];
+        first: number;
+        count: number;
+        rooms: boolean;
+      };
+      return reply(await population.connect(urls, count, { rooms, first }));
+    }
+    case 'received':
+      return reply(population.received);
+    case 'take': {
+      const { from, to } = message as unknown as { from: number; to: number };
+      return reply({ latencies: population.takeLatencies(), ...population.tally(from, to) });
+    }
+    default:
+      population.close();
+      return reply(null);
+  }
+});
