@@ -43,16 +43,8 @@ type Internals = {
   _encode: (packet: unknown, options: unknown) => unknown[];
   apply: (options: BroadcastOptions, callback: (socket: RawSocket) => void) => void;
 };
-interface Delivery {
-  recipients: RawSocket[];
-  encoded: unknown[];
-  packetOptions: unknown;
-  next: number;
-}
 
 const READ_COUNT = 500;
-/** How long delivery writes at a stretch before letting other work run. */
-const SLICE_MS = 5;
 const READ_BLOCK_MS = 5000;
 const REPLAY_PAGE = 1000;
 
@@ -115,11 +107,10 @@ class StreamAdapter extends ClusterAdapterWithHeartbeat {
   readonly #persisted = new Set<string>();
   #flushScheduled = false;
   /**
-   * The last stream entry taken for delivery here: the recipients of everything up to it are settled, so a
+   * The last stream entry delivered here: everything up to it has reached the sockets it was for, so a
    * socket joining now must have those entries replayed, and will receive the later ones live.
    */
   #delivered = '0-0';
-  readonly #outbox: Delivery[] = [];
   #closed = false;
   #refresh: NodeJS.Timeout | undefined;
 
@@ -193,9 +184,9 @@ class StreamAdapter extends ClusterAdapterWithHeartbeat {
   }
 
   /**
-   * Delivers a broadcast entry (anyone's, this node's own included) to this node's sockets. Who receives it
-   * is settled now, in stream order; the writes go out through one queue, in slices that let the event
-   * loop breathe, so a packet for thousands of sockets does not hold up everything else for its duration.
+   * Delivers a broadcast entry (anyone's, this node's own included) to this node's sockets, in stream
+   * order, encoded once for all of them. (Writing in slices that yield to the event loop was tried: it kept
+   * webhooks answering fast under fan-out, but cost throughput and end-to-end latency; see issue 5's note.)
    */
   #deliver(message: ClusterMessage, id: string): void {
     const { packet, opts } = (message as unknown as { data: BroadcastData }).data;
@@ -207,23 +198,7 @@ class StreamAdapter extends ClusterAdapterWithHeartbeat {
     if (recipients.length === 0) return;
     const packetOptions = { preEncoded: true, volatile: opts.flags.volatile, compress: opts.flags.compress };
     const encoded = (this as unknown as Internals)._encode({ ...packet, nsp: DEFAULT_NAMESPACE }, packetOptions);
-    this.#outbox.push({ recipients, encoded, packetOptions, next: 0 });
-    if (this.#outbox.length === 1) this.#send();
-  }
-
-  #send(): void {
-    const deadline = performance.now() + SLICE_MS;
-    while (this.#outbox.length > 0) {
-      const delivery = this.#outbox[0] as Delivery;
-      while (delivery.next < delivery.recipients.length) {
-        delivery.recipients[delivery.next++]?.client.writeToEngine(delivery.encoded, delivery.packetOptions);
-        if (performance.now() > deadline) {
-          setImmediate(() => this.#send());
-          return;
-        }
-      }
-      this.#outbox.shift();
-    }
+    for (const socket of recipients) socket.client.writeToEngine(encoded, packetOptions);
   }
 
   protected override async doPublish(message: ClusterMessage): Promise<string> {
