@@ -70,6 +70,29 @@ const stepRow = async (step: StepResult): Promise<Row> => ({
   gateway_loop_p99_ms: await gatewayLag(),
 });
 
+/**
+ * Raises the rate step by step (`--rate` gives a single step) until `over` says the tier can no longer keep
+ * up; the best is the last step that kept up.
+ */
+async function rampUp(defaultRates: number[], clients: number, seconds: number, over: (step: StepResult) => boolean) {
+  const rates = values.rate === undefined ? defaultRates : [Number(values.rate)];
+  const population = receiversFor(rates.reduce((sum, rate) => sum + rate * seconds, 0) + 10);
+  const connects = await population.connect(urls, clients);
+  const steps: Row[] = [];
+  let first = 0;
+  let best: StepResult | undefined;
+  for (const rate of rates) {
+    resources();
+    const step = await driveAndSettle(population, urls, first, rate, seconds, tier.db);
+    steps.push(await stepRow(step));
+    first += rate * seconds;
+    if (over(step)) break;
+    best = step;
+  }
+  await population.close();
+  return { connects, steps, best };
+}
+
 try {
   switch (scenario) {
     case 'realistic': {
@@ -99,21 +122,12 @@ try {
     }
     case 'fanout': {
       const clients = number(values.clients, 10_000);
-      const seconds = number(values.seconds, 10);
-      const rates = values.rate === undefined ? [8, 16, 24, 32, 40, 48, 64] : [number(values.rate, 8)];
-      const population = receiversFor(rates.reduce((sum, rate) => sum + rate * seconds, 0) + 10);
-      const connects = await population.connect(urls, clients);
-      const steps: Row[] = [];
-      let first = 0;
-      let best: StepResult | undefined;
-      for (const rate of rates) {
-        resources();
-        const step = await driveAndSettle(population, urls, first, rate, seconds, tier.db);
-        steps.push(await stepRow(step));
-        first += rate * seconds;
-        if (step.p99_ms > 250 || step.lost > 0) break;
-        if (best === undefined || step.deliveries_per_s > best.deliveries_per_s) best = step;
-      }
+      const { connects, steps, best } = await rampUp(
+        [8, 16, 24, 32, 40, 48, 64],
+        clients,
+        number(values.seconds, 10),
+        (step) => step.p99_ms > 250 || step.lost > 0,
+      );
       writeReport(
         scenario,
         {
@@ -125,27 +139,17 @@ try {
         },
         { steps },
       );
-      await population.close();
       break;
     }
     case 'ingest': {
       const clients = number(values.clients, 40);
-      const seconds = number(values.seconds, 8);
-      const rates = values.rate === undefined ? [250, 500, 750, 1000, 1250, 1500, 2000] : [number(values.rate, 500)];
-      const population = receiversFor(rates.reduce((sum, rate) => sum + rate * seconds, 0) + 10);
-      await population.connect(urls, clients);
-      const steps: Row[] = [];
-      let first = 0;
-      let best: StepResult | undefined;
-      for (const rate of rates) {
-        resources();
-        const step = await driveAndSettle(population, urls, first, rate, seconds, tier.db);
-        steps.push(await stepRow(step));
-        first += rate * seconds;
+      const { steps, best } = await rampUp(
+        [250, 500, 750, 1000, 1250, 1500, 2000],
+        clients,
+        number(values.seconds, 8),
         // Behind: the worker needed more than a second past the sending to catch up, or lost anything.
-        if (step.drain_s > 1 || step.lost > 0) break;
-        best = step;
-      }
+        (step) => step.drain_s > 1 || step.lost > 0,
+      );
       writeReport(
         scenario,
         {
@@ -157,7 +161,6 @@ try {
         },
         { steps },
       );
-      await population.close();
       break;
     }
     case 'idle': {
