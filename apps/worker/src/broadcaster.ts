@@ -12,7 +12,19 @@ import {
   type ServerToClientEvents,
   trimArgs,
 } from '@care-chat/contract';
-import type { Redis } from 'ioredis';
+import type { Redis, Result } from 'ioredis';
+
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    publishOnce(
+      marker: string,
+      stream: string,
+      markerMs: number,
+      count: number,
+      ...entries: (string | number)[]
+    ): Result<number, Context>;
+  }
+}
 
 /** One event for one room, typed by the contract's event map. */
 export interface Outbound<E extends keyof ServerToClientEvents = keyof ServerToClientEvents> {
@@ -75,6 +87,8 @@ export class Broadcaster {
     private readonly recoveryWindowMs: number,
   ) {
     this.#keys = redisKeys(keyPrefix);
+    // Sent by hash (EVALSHA), not as source with every message; loaded again when Redis lacks it.
+    redis.defineCommand('publishOnce', { numberOfKeys: 2, lua: PUBLISH_ONCE });
   }
 
   #entry({ room, event, payload }: Outbound): string[] {
@@ -91,9 +105,7 @@ export class Broadcaster {
   /** Publishes `updates` unless they were published under `updateId` before. */
   async publishOnce(updateId: string, ...updates: Outbound[]): Promise<void> {
     const entries = updates.map((update) => this.#entry(update));
-    await this.redis.eval(
-      PUBLISH_ONCE,
-      2,
+    await this.redis.publishOnce(
       this.#keys.published(updateId),
       this.#keys.broadcastStream,
       MARKER_MS,
