@@ -1,10 +1,12 @@
 import {
+  broadcastFields,
   type ChatSummary,
   ClientEvent,
   CUSTOMER_TYPES,
   DASHBOARD_ROOM,
   ROOM_UPDATE_EVENTS,
   type RoomUpdateEvent,
+  redisKeys,
   routeOf,
   ServerEvent,
   type TypeRoom,
@@ -109,4 +111,54 @@ describe.each(CUSTOMER_TYPES)('a %s chat-list update', (type) => {
 it('puts every socket in the dashboard room, on every node', async () => {
   const clients = [await clientIn(nodeA, null), await clientIn(nodeB, null)];
   await settle(viaEmitter(emitter), clients);
+});
+
+describe('broadcasts read from the stream together', () => {
+  const [partner, customer] = [routeOf('Partner'), routeOf('Customer')];
+
+  it('reach each socket in stream order, each as its own event with its own offset, over WebSocket and polling', async () => {
+    const websocketPartner = await clientIn(nodeA, partner.room);
+    const websocketBoth = await clientIn(nodeB, partner.room);
+    expect(await request(websocketBoth, ClientEvent.JoinRoom, { room: customer.room })).toEqual({
+      status: 1,
+      room: customer.room,
+    });
+    const pollingPartner = await connectDashboard(nodeA.url, token, { transports: ['polling'] });
+    await request(pollingPartner, ClientEvent.JoinRoom, { room: partner.room });
+    const websocketCustomer = await clientIn(nodeB, customer.room);
+    const clients = [websocketPartner, websocketBoth, pollingPartner, websocketCustomer];
+    const seen = clients.map((client) => {
+      const events: { event: string; version: number; offset: unknown }[] = [];
+      (client as unknown as { onAny: (listener: (...args: unknown[]) => void) => void }).onAny((event, ...args) => {
+        const payload = args[0] as { version?: number };
+        if (typeof payload.version === 'number')
+          events.push({ event: String(event), version: payload.version, offset: args.at(-1) });
+      });
+      return events;
+    });
+
+    // One transaction: every gateway reads the run in one reply and writes it as one run.
+    const run = Array.from({ length: 9 }, (_, version) => (version % 3 === 2 ? customer : partner)).map(
+      (route, version) => ({ ...route, summary: chatSummary(route === partner ? 'Partner' : 'Customer', { version }) }),
+    );
+    const transaction = redis.multi();
+    for (const { room, event, summary } of run) {
+      transaction.xadd(redisKeys(prefix).broadcastStream, '*', ...broadcastFields(event, summary, [room]));
+    }
+    await transaction.exec();
+    await settle(viaEmitter(emitter), clients);
+
+    const expected = (rooms: string[]) =>
+      run.filter(({ room }) => rooms.includes(room)).map(({ event, summary }) => ({ event, version: summary.version }));
+    const clientRooms = [[partner.room], [partner.room, customer.room], [partner.room], [customer.room]];
+    for (const [index, events] of seen.entries()) {
+      expect(
+        events.map(({ event, version }) => ({ event, version })),
+        `client ${index}`,
+      ).toEqual(expected(clientRooms[index] ?? []));
+      const offsets = events.map(({ offset }) => offset);
+      expect(new Set(offsets).size, `client ${index}: one offset per event`).toBe(offsets.length);
+      expect(offsets.every((offset) => typeof offset === 'string' && /^\d+-\d+$/.test(offset))).toBe(true);
+    }
+  });
 });

@@ -18,6 +18,7 @@ import {
   type PrivateSessionId,
   type Session,
 } from 'socket.io-adapter';
+import { type AdapterInternals, type Broadcast, fanOut } from './fan-out.js';
 
 export interface StreamAdapterOptions {
   /** Commands: XADD, XRANGE, SET, PUBLISH. */
@@ -32,17 +33,7 @@ export interface StreamAdapterOptions {
 }
 
 type SessionRecord = Omit<Session, 'missedPackets'>;
-type RawSocket = {
-  pid?: string;
-  rooms: Set<string>;
-  data: unknown;
-  client: { writeToEngine: (packets: unknown[], options: unknown) => void };
-};
-/** Adapter members Socket.IO's typings call private; every adapter implementation relies on them. */
-type Internals = {
-  _encode: (packet: unknown, options: unknown) => unknown[];
-  apply: (options: BroadcastOptions, callback: (socket: RawSocket) => void) => void;
-};
+type RawSocket = { pid?: string; rooms: Set<string>; data: unknown };
 
 const READ_COUNT = 500;
 const READ_BLOCK_MS = 5000;
@@ -150,13 +141,11 @@ class StreamAdapter extends ClusterAdapterWithHeartbeat {
           this.#keys.broadcastStream,
           offset,
         )) as [string, [string, string[]][]][] | null;
-        for (const [id, flat] of reply?.[0]?.[1] ?? []) {
-          offset = id;
-          const message = decode(fieldsOf(flat));
-          if (message !== null && isPlainBroadcast(message)) this.#deliver(message, id);
-          else if (message !== null && message.uid !== this.uid) this.onMessage(message, id);
-          this.#delivered = id;
-        }
+        const entries = reply?.[0]?.[1] ?? [];
+        if (entries.length === 0) continue;
+        this.#handle(entries);
+        offset = (entries[entries.length - 1] as [string, string[]])[0];
+        this.#delivered = offset;
       } catch (err) {
         if (this.#closed) return;
         this.#opts.log.debug({ err }, 'stream read failed; retrying');
@@ -184,21 +173,41 @@ class StreamAdapter extends ClusterAdapterWithHeartbeat {
   }
 
   /**
-   * Delivers a broadcast entry (anyone's, this node's own included) to this node's sockets, in stream
-   * order, encoded once for all of them. (Writing in slices that yield to the event loop was tried: it kept
-   * webhooks answering fast under fan-out, but cost throughput and end-to-end latency; see issue 5's note.)
+   * Delivers broadcasts in runs (see fan-out.ts) and hands anything else to the cluster adapter; a message
+   * that is not a broadcast ends the run, so everything happens in stream order.
    */
-  #deliver(message: ClusterMessage, id: string): void {
+  #handle(entries: [string, string[]][]): void {
+    let run: Broadcast[] = [];
+    for (const [id, flat] of entries) {
+      const message = decode(fieldsOf(flat));
+      if (message !== null && isPlainBroadcast(message)) run.push(this.#prepare(message, id));
+      else if (message !== null && message.uid !== this.uid) {
+        run = this.#fanOut(run);
+        this.onMessage(message, id);
+      }
+    }
+    this.#fanOut(run);
+  }
+
+  /** A broadcast entry (anyone's, this node's own included) as this node delivers it. */
+  #prepare(message: ClusterMessage, id: string): Broadcast {
     const { packet, opts } = (message as unknown as { data: BroadcastData }).data;
     // The offset rides as the last argument of events that can be replayed (as the cluster adapter does).
     if (packet.type === EVENT_PACKET_TYPE && packet.id === undefined && !opts.flags.volatile) packet.data.push(id);
-    const options = { rooms: new Set(opts.rooms), except: new Set(opts.except), flags: opts.flags };
-    const recipients: RawSocket[] = [];
-    (this as unknown as Internals).apply(options, (socket) => recipients.push(socket));
-    if (recipients.length === 0) return;
-    const packetOptions = { preEncoded: true, volatile: opts.flags.volatile, compress: opts.flags.compress };
-    const encoded = (this as unknown as Internals)._encode({ ...packet, nsp: DEFAULT_NAMESPACE }, packetOptions);
-    for (const socket of recipients) socket.client.writeToEngine(encoded, packetOptions);
+    return {
+      packet: { ...packet, nsp: DEFAULT_NAMESPACE },
+      options: { rooms: new Set(opts.rooms), except: new Set(opts.except), flags: opts.flags },
+    };
+  }
+
+  /**
+   * Delivers a run of broadcasts to this node's sockets, in stream order. (Writing in slices that yield to
+   * the event loop was tried: it kept webhooks answering fast under fan-out, but cost throughput and
+   * end-to-end latency; see issue 5's note.)
+   */
+  #fanOut(run: Broadcast[]): Broadcast[] {
+    if (run.length > 0) fanOut(this as unknown as AdapterInternals, run);
+    return [];
   }
 
   protected override async doPublish(message: ClusterMessage): Promise<string> {
