@@ -126,7 +126,8 @@ export class LightClient {
   #packet(buffer: Buffer, start: number, end: number, joined: () => void): void {
     const socket = this.#socket as Socket;
     const type = buffer[start];
-    if (type === 0x32 && end - start === 1) socket.write(PONG); // "2": ping
+    if (type === 0x32 && end - start === 1)
+      socket.write(PONG); // "2": ping
     else if (startsWith(buffer, start, end, '0{')) socket.write(CONNECT);
     else if (startsWith(buffer, start, end, '40')) {
       if (this.room === null) joined();
