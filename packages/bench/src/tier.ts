@@ -27,6 +27,8 @@ export async function startTier(gatewayCount: number, workerCount: number, extra
     LOG_LEVEL: 'info',
     SOCKET_EVENTS_PER_SECOND: '100000',
     CONNECTIONS_PER_ADDRESS_PER_MINUTE: '1000000',
+    // The default, not the tests' quicker one: dashboard_stats go to every dashboard.
+    STATS_INTERVAL_MS: '1000',
     ...extraEnv,
   };
   // BENCH_NODE_FLAGS go to the apps' node: `--cpu-prof --cpu-prof-dir=/tmp/prof` profiles them.
