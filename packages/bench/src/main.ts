@@ -1,15 +1,17 @@
 /**
- * `npm run bench -- --scenario realistic|fanout|ingest|idle [--clients N] [--rate R] [--seconds T]
- * [--gateways G] [--workers W] [--concurrency C] [--threads N]`: clients in N receiver threads, 2 for fanout: starts the tier from the built apps, opens light clients, drives signed
+ * `npm run bench -- --scenario realistic|fanout|ingest|idle|compare [--clients N] [--rate R] [--seconds T]
+ * [--gateways G] [--workers W] [--concurrency C] [--threads N]`: starts the tier from the built apps (or,
+ * for compare, bare Socket.IO nodes too), opens light clients in N receiver threads, drives signed
  * webhooks, and writes bench/results/<scenario>.json and .md. It stops by itself.
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { bareEmits, type Target, webhooks } from './driver.js';
 import { ProcessProbe } from './process-probe.js';
 import { LocalReceivers, type Receivers, ThreadReceivers } from './receivers.js';
 import { type Row, writeReport } from './report.js';
 import { driveAndSettle, type StepResult } from './step.js';
-import { startTier } from './tier.js';
+import { type BenchTier, startBareTier, startTier } from './tier.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,64 +29,96 @@ const scenario = values.scenario ?? 'realistic';
 const number = (value: string | undefined, fallback: number) => (value === undefined ? fallback : Number(value));
 const gatewayCount = number(values.gateways, scenario === 'idle' ? 1 : 2);
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+const workerEnv: Record<string, string> =
+  values.concurrency === undefined ? {} : { WORKER_CONCURRENCY: values.concurrency };
 
-const tier = await startTier(
-  gatewayCount,
-  scenario === 'idle' ? 0 : number(values.workers, 1),
-  values.concurrency === undefined ? {} : { WORKER_CONCURRENCY: values.concurrency },
-);
-const urls = tier.gateways.map((node) => node.url);
-const gatewayProbes = tier.gateways.map((node) => new ProcessProbe(node.process.child.pid ?? 0));
-const workerProbes = tier.workers.map((worker) => new ProcessProbe(worker.child.pid ?? 0));
 // The load generator's own health: if its event loop lags, its latencies include that lag.
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();
 const generator = new ProcessProbe(process.pid);
-const resources = (): Row => ({
-  generator_cpu: generator.cpu().toFixed(2),
-  generator_loop_p99_ms: Math.round(loopDelay.percentile(99) / 1e6),
-  gateway_cpu: gatewayProbes.map((probe) => probe.cpu().toFixed(2)).join(' + '),
-  worker_cpu: workerProbes.map((probe) => probe.cpu().toFixed(2)).join(' + ') || '-',
-  gateway_rss_mb: gatewayProbes.map((probe) => mb(probe.rss())).join(' + '),
-  worker_rss_mb: workerProbes.map((probe) => mb(probe.rss())).join(' + ') || '-',
-  ...(loopDelay.reset() ?? {}),
-});
-/** Each gateway's event-loop lag p99 (ms) since it started, from its /metrics. */
-async function gatewayLag(): Promise<string> {
-  const lags = await Promise.all(
-    urls.map(async (url) => {
-      const text = await (await fetch(`${url}/metrics`)).text();
-      return Math.round(Number(/^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(text)?.[1] ?? 0) * 1000);
-    }),
-  );
-  return lags.join(' + ');
+
+/** CPU, memory and event-loop lag of a tier's processes and of the load generator, between two reads. */
+class TierProbes {
+  readonly urls: string[];
+  readonly gateways: ProcessProbe[];
+  readonly #workers: ProcessProbe[];
+
+  constructor(readonly tier: BenchTier) {
+    this.urls = tier.gateways.map((node) => node.url);
+    this.gateways = tier.gateways.map((node) => new ProcessProbe(node.process.child.pid ?? 0));
+    this.#workers = tier.workers.map((worker) => new ProcessProbe(worker.child.pid ?? 0));
+  }
+
+  /** Since the last call: restart the window before a measurement. */
+  resources(): Row {
+    const gatewayCpu = this.gateways.map((probe) => probe.cpu());
+    return {
+      generator_cpu: generator.cpu().toFixed(2),
+      generator_loop_p99_ms: Math.round(loopDelay.percentile(99) / 1e6),
+      gateway_cpu: gatewayCpu.map((cpu) => cpu.toFixed(2)).join(' + '),
+      gateway_cpu_total: gatewayCpu.reduce((sum, cpu) => sum + cpu, 0).toFixed(2),
+      worker_cpu: this.#workers.map((probe) => probe.cpu().toFixed(2)).join(' + ') || '-',
+      gateway_rss_mb: this.gateways.map((probe) => mb(probe.rss())).join(' + '),
+      worker_rss_mb: this.#workers.map((probe) => mb(probe.rss())).join(' + ') || '-',
+      ...(loopDelay.reset() ?? {}),
+    };
+  }
+
+  /** Each gateway's event-loop lag p99 (ms) since it started, from its /metrics (bare nodes have none). */
+  async lag(): Promise<string> {
+    if (this.tier.db === null) return '-';
+    const lags = await Promise.all(
+      this.urls.map(async (url) => {
+        const text = await (await fetch(`${url}/metrics`)).text();
+        return Math.round(Number(/^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(text)?.[1] ?? 0) * 1000);
+      }),
+    );
+    return lags.join(' + ');
+  }
+
+  async step(step: StepResult): Promise<Row> {
+    return { ...step, ...this.resources(), gateway_loop_p99_ms: await this.lag() };
+  }
 }
-/** The dashboards: in this thread, or over `--threads` worker threads (fan-out's default is 2). */
-const receiversFor = (maxMessages: number): Receivers => {
-  const threads = number(values.threads, scenario === 'fanout' ? 2 : 0);
+
+/** The dashboards: in this thread, or over `--threads` worker threads (2 by default past 5,000 clients). */
+function receiversFor(clients: number, maxMessages: number): Receivers {
+  const threads = number(values.threads, clients > 5000 ? 2 : 0);
   return threads > 0 ? new ThreadReceivers(threads, maxMessages) : new LocalReceivers(maxMessages);
-};
-const stepRow = async (step: StepResult): Promise<Row> => ({
-  ...step,
-  ...resources(),
-  gateway_loop_p99_ms: await gatewayLag(),
-});
+}
+
+async function withTier<T>(tier: BenchTier, use: (probes: TierProbes) => Promise<T>): Promise<T> {
+  try {
+    return await use(new TierProbes(tier));
+  } finally {
+    await tier.stop();
+  }
+}
+
+const ourTier = (gateways = gatewayCount, workers = number(values.workers, 1)) =>
+  startTier(gateways, workers, workerEnv);
 
 /**
  * Raises the rate step by step (`--rate` gives a single step) until `over` says the tier can no longer keep
  * up; the best is the last step that kept up.
  */
-async function rampUp(defaultRates: number[], clients: number, seconds: number, over: (step: StepResult) => boolean) {
+async function rampUp(
+  probes: TierProbes,
+  defaultRates: number[],
+  clients: number,
+  seconds: number,
+  over: (step: StepResult) => boolean,
+) {
   const rates = values.rate === undefined ? defaultRates : [Number(values.rate)];
-  const population = receiversFor(rates.reduce((sum, rate) => sum + rate * seconds, 0) + 10);
-  const connects = await population.connect(urls, clients);
+  const population = receiversFor(clients, rates.reduce((sum, rate) => sum + rate * seconds, 0) + 10);
+  const connects = await population.connect(probes.urls, clients);
   const steps: Row[] = [];
   let first = 0;
   let best: StepResult | undefined;
   for (const rate of rates) {
-    resources();
-    const step = await driveAndSettle(population, urls, first, rate, seconds, tier.db);
-    steps.push(await stepRow(step));
+    probes.resources();
+    const step = await driveAndSettle(population, probes.urls, webhooks, first, rate, seconds, probes.tier.db);
+    steps.push(await probes.step(step));
     first += rate * seconds;
     if (over(step)) break;
     best = step;
@@ -93,103 +127,154 @@ async function rampUp(defaultRates: number[], clients: number, seconds: number, 
   return { connects, steps, best };
 }
 
-try {
-  switch (scenario) {
-    case 'realistic': {
-      const [clients, rate, seconds] = [
-        number(values.clients, 1000),
-        number(values.rate, 50),
-        number(values.seconds, 30),
-      ];
-      const population = receiversFor(rate * seconds + 10);
-      const connects = await population.connect(urls, clients);
-      resources();
-      const step = await driveAndSettle(population, urls, 0, rate, seconds, tier.db);
-      writeReport(
-        scenario,
-        {
-          clients,
-          gateways: gatewayCount,
-          rate,
-          seconds,
-          connects_per_s: Math.round(connects),
-          ...(await stepRow(step)),
-        },
-        {},
-      );
-      await population.close();
-      break;
-    }
-    case 'fanout': {
-      const clients = number(values.clients, 10_000);
-      const { connects, steps, best } = await rampUp(
-        [8, 16, 24, 32, 40, 48, 64],
-        clients,
-        number(values.seconds, 10),
-        (step) => step.p99_ms > 250 || step.lost > 0,
-      );
-      writeReport(
-        scenario,
-        {
-          clients,
-          gateways: gatewayCount,
-          connects_per_s: Math.round(connects),
-          best_sustained_deliveries_per_s: best?.deliveries_per_s ?? 0,
-          best_p99_ms: best?.p99_ms ?? 0,
-        },
-        { steps },
-      );
-      break;
-    }
-    case 'ingest': {
-      const clients = number(values.clients, 40);
-      const { steps, best } = await rampUp(
-        [250, 500, 750, 1000, 1250, 1500, 2000],
-        clients,
-        number(values.seconds, 8),
-        // Behind: the worker needed more than a second past the sending to catch up, or lost anything.
-        (step) => step.drain_s > 1 || step.lost > 0,
-      );
-      writeReport(
-        scenario,
-        {
-          clients,
-          gateways: gatewayCount,
-          workers: tier.workers.length,
-          best_persisted_per_s: best?.persisted_per_s ?? 0,
-          best_broadcast_per_s: best?.messages_broadcast_per_s ?? 0,
-        },
-        { steps },
-      );
-      break;
-    }
-    case 'idle': {
-      const clients = number(values.clients, 10_000);
-      const before = gatewayProbes.reduce((sum, probe) => sum + probe.rss(), 0);
-      const population = receiversFor(1);
-      const connects = await population.connect(urls, clients);
-      // Let the connection burst's garbage be collected before reading memory.
-      await new Promise((resolve) => setTimeout(resolve, 5000));
-      const after = gatewayProbes.reduce((sum, probe) => sum + probe.rss(), 0);
-      writeReport(
-        scenario,
-        {
-          clients,
-          gateways: gatewayCount,
-          connects_per_s: Math.round(connects),
-          gateway_rss_before_mb: mb(before),
-          gateway_rss_after_mb: mb(after),
-          kb_per_connection: Math.round(((after - before) / clients / 1024) * 10) / 10,
-        },
-        {},
-      );
-      await population.close();
-      break;
-    }
-    default:
-      throw new Error(`unknown scenario ${scenario}: realistic, fanout, ingest or idle`);
+/** One load, one rate, on a tier: connects, drives, and tallies. */
+async function measure(
+  probes: TierProbes,
+  target: Target,
+  clients: number,
+  rate: number,
+  seconds: number,
+): Promise<Row> {
+  const population = receiversFor(clients, rate * seconds + 10);
+  try {
+    const connects = await population.connect(probes.urls, clients);
+    probes.resources();
+    const step = await driveAndSettle(population, probes.urls, target, 0, rate, seconds, probes.tier.db);
+    return { connects_per_s: Math.round(connects), ...(await probes.step(step)) };
+  } finally {
+    await population.close();
   }
-} finally {
-  await tier.stop();
 }
+
+const VARIANTS: { name: string; start: () => Promise<BenchTier>; target: Target }[] = [
+  { name: 'Socket.IO alone, 1 node, no Redis (lower bound)', start: () => startBareTier(1, false), target: bareEmits },
+  { name: 'Socket.IO alone, 2 nodes, Redis adapter', start: () => startBareTier(2, true), target: bareEmits },
+  { name: 'this tier, 1 gateway', start: () => ourTier(1, 1), target: webhooks },
+  { name: 'this tier, 2 gateways', start: () => ourTier(2, 1), target: webhooks },
+];
+
+/**
+ * Every variant under the same loads, one after the other in this run. Bare nodes emit each update as it
+ * is posted; this tier takes a signed webhook, queues it, stores it and then broadcasts it.
+ */
+async function compare(): Promise<void> {
+  const loads = values.clients
+    ? [{ clients: Number(values.clients), rate: number(values.rate, 50) }]
+    : [
+        { clients: 1000, rate: 50 },
+        { clients: 10_000, rate: 16 },
+      ];
+  const seconds = number(values.seconds, 15);
+  const rows: Row[] = [];
+  for (const { clients, rate } of loads) {
+    let bound: Row | undefined;
+    for (const variant of VARIANTS) {
+      const row = await withTier(await variant.start(), (probes) =>
+        measure(probes, variant.target, clients, rate, seconds),
+      );
+      bound ??= row;
+      const ratio = (column: string) => (Number(row[column]) / Math.max(0.001, Number(bound?.[column]))).toFixed(2);
+      const cpuPerDelivery = (r: Row) => Number(r.gateway_cpu_total) / Math.max(1, Number(r.deliveries_per_s));
+      rows.push({
+        clients,
+        rate,
+        variant: variant.name,
+        p50_ms: row.p50_ms ?? 0,
+        p99_ms: row.p99_ms ?? 0,
+        p99_vs_lower_bound: ratio('p99_ms'),
+        deliveries_per_s: row.deliveries_per_s ?? 0,
+        lost: row.lost ?? 0,
+        duplicated: row.duplicated ?? 0,
+        webhook_p50_ms: row.webhook_p50_ms ?? 0,
+        gateway_cpu: row.gateway_cpu ?? '',
+        worker_cpu: row.worker_cpu ?? '',
+        gateway_cpu_per_delivery_vs_lower_bound: (cpuPerDelivery(row) / Math.max(1e-9, cpuPerDelivery(bound))).toFixed(
+          2,
+        ),
+        generator_cpu: row.generator_cpu ?? '',
+        gateway_rss_mb: row.gateway_rss_mb ?? '',
+      });
+    }
+  }
+  writeReport('compare', { seconds, variants: VARIANTS.length }, { variants: rows });
+}
+
+async function realistic(): Promise<void> {
+  const [clients, rate, seconds] = [number(values.clients, 1000), number(values.rate, 50), number(values.seconds, 30)];
+  const row = await withTier(await ourTier(), (probes) => measure(probes, webhooks, clients, rate, seconds));
+  writeReport('realistic', { clients, gateways: gatewayCount, rate, seconds, ...row }, {});
+}
+
+async function fanout(): Promise<void> {
+  const clients = number(values.clients, 10_000);
+  const { connects, steps, best } = await withTier(await ourTier(), (probes) =>
+    rampUp(probes, [8, 16, 24, 32, 40, 48, 64], clients, number(values.seconds, 10), (step) => {
+      return step.p99_ms > 250 || step.lost > 0;
+    }),
+  );
+  writeReport(
+    'fanout',
+    {
+      clients,
+      gateways: gatewayCount,
+      connects_per_s: Math.round(connects),
+      best_sustained_deliveries_per_s: best?.deliveries_per_s ?? 0,
+      best_p99_ms: best?.p99_ms ?? 0,
+    },
+    { steps },
+  );
+}
+
+async function ingest(): Promise<void> {
+  const clients = number(values.clients, 40);
+  const workers = number(values.workers, 1);
+  const { steps, best } = await withTier(await ourTier(gatewayCount, workers), (probes) =>
+    rampUp(
+      probes,
+      [250, 500, 750, 1000, 1250, 1500, 2000],
+      clients,
+      number(values.seconds, 8),
+      // Behind: the worker needed more than a second past the sending to catch up, or lost anything.
+      (step) => step.drain_s > 1 || step.lost > 0,
+    ),
+  );
+  writeReport(
+    'ingest',
+    {
+      clients,
+      gateways: gatewayCount,
+      workers,
+      best_persisted_per_s: best?.persisted_per_s ?? 0,
+      best_broadcast_per_s: best?.messages_broadcast_per_s ?? 0,
+    },
+    { steps },
+  );
+}
+
+async function idle(): Promise<void> {
+  const clients = number(values.clients, 10_000);
+  const summary = await withTier(await ourTier(gatewayCount, 0), async (probes) => {
+    const before = probes.gateways.reduce((sum, probe) => sum + probe.rss(), 0);
+    const population = receiversFor(clients, 1);
+    const connects = await population.connect(probes.urls, clients);
+    // Let the connection burst's garbage be collected before reading memory.
+    await new Promise((resolve) => setTimeout(resolve, 5000));
+    const after = probes.gateways.reduce((sum, probe) => sum + probe.rss(), 0);
+    await population.close();
+    return {
+      clients,
+      gateways: gatewayCount,
+      connects_per_s: Math.round(connects),
+      gateway_rss_before_mb: mb(before),
+      gateway_rss_after_mb: mb(after),
+      kb_per_connection: Math.round(((after - before) / clients / 1024) * 10) / 10,
+    };
+  });
+  writeReport('idle', summary, {});
+}
+
+const SCENARIOS: Record<string, () => Promise<void>> = { realistic, fanout, ingest, idle, compare };
+const run = SCENARIOS[scenario];
+if (run === undefined) throw new Error(`unknown scenario ${scenario}: ${Object.keys(SCENARIOS).join(', ')}`);
+await run();
 process.exit(0);

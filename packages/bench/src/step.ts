@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { drive } from './driver.js';
+import { drive, type Target } from './driver.js';
 import { Latencies } from './latency.js';
 import type { Receivers } from './receivers.js';
 
@@ -21,8 +21,9 @@ export interface StepResult {
   duplicated: number;
 }
 
-const storedCount = async (db: pg.Client) =>
-  (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages')).rows[0]?.n ?? 0;
+// Bare Socket.IO nodes store nothing.
+const storedCount = async (db: pg.Client | null) =>
+  db === null ? 0 : ((await db.query<{ n: number }>('SELECT count(*)::int AS n FROM messages')).rows[0]?.n ?? 0);
 
 /**
  * Sends messages [first, first + rate × seconds) and waits (up to 20 s) until every client of each
@@ -31,14 +32,15 @@ const storedCount = async (db: pg.Client) =>
 export async function driveAndSettle(
   receivers: Receivers,
   urls: readonly string[],
+  target: Target,
   first: number,
   rate: number,
   seconds: number,
-  db: pg.Client,
+  db: pg.Client | null,
 ): Promise<StepResult> {
   const storedBefore = await storedCount(db);
   const receivedBefore = await receivers.received();
-  const driven = await drive(urls, first, rate, seconds);
+  const driven = await drive(urls, target, first, rate, seconds);
   let owed = 0;
   for (let m = first; m < first + driven.sent; m++) owed += receivers.perType[m % receivers.perType.length] ?? 0;
   const sendingEnded = performance.now();

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type AppProcess, type GatewayNode, launchGateway, launchWorker } from '@care-chat/testkit/tools';
+import { type AppProcess, type GatewayNode, launchGateway, launchWorker, startNode } from '@care-chat/testkit/tools';
 import pg from 'pg';
 
 export interface BenchTier {
   gateways: GatewayNode[];
   workers: AppProcess[];
-  db: pg.Client;
+  /** The tier's database, where there is one. */
+  db: pg.Client | null;
   stop: () => Promise<void>;
 }
 
@@ -50,4 +51,32 @@ export async function startTier(gatewayCount: number, workerCount: number, extra
       await admin.end();
     },
   } satisfies BenchTier;
+}
+
+/**
+ * Bare Socket.IO nodes (bare-node.ts), for comparison: one alone, or several sharing rooms through the
+ * classic Redis adapter on this machine's Redis.
+ */
+export async function startBareTier(nodeCount: number, shareRooms: boolean): Promise<BenchTier> {
+  const env: Record<string, string> = shareRooms
+    ? {
+        REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+        REDIS_KEY_PREFIX: `bench_bare_${randomUUID().slice(0, 8)}`,
+      }
+    : {};
+  const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
+  const gateways: GatewayNode[] = [];
+  for (let i = 0; i < nodeCount; i++) {
+    const process = startNode('packages/bench/dist/bare-node.js', env, [], flags);
+    const { port } = (await process.waitForLog((line) => typeof line.port === 'number')) as unknown as { port: number };
+    gateways.push({ process, port, url: `http://127.0.0.1:${port}` });
+  }
+  return {
+    gateways,
+    workers: [],
+    db: null,
+    stop: async () => {
+      await Promise.all(gateways.map((node) => node.process.stop()));
+    },
+  };
 }
