@@ -162,3 +162,17 @@ describe('broadcasts read from the stream together', () => {
     }
   });
 });
+
+it('keeps no token in a connected socket’s handshake, wherever the token came', async () => {
+  const clients = await Promise.all([
+    connectDashboard(nodeC.listeningOrigin, token),
+    connectDashboard(nodeC.listeningOrigin, undefined, { auth: { token } }),
+    connectDashboard(nodeC.listeningOrigin, undefined, { extraHeaders: { authorization: `Bearer ${token}` } }),
+  ]);
+  const handshakes = clients.map((client) => nodeC.io.of('/').sockets.get(client.id ?? '')?.handshake);
+  for (const handshake of handshakes) {
+    expect(handshake).toBeDefined();
+    expect(JSON.stringify(handshake)).not.toContain(token);
+    expect(handshake?.url).toBe('/ws/');
+  }
+});

@@ -64,16 +64,18 @@ class TierProbes {
     };
   }
 
-  /** Each gateway's event-loop lag p99 (ms) since it started, from its /metrics (bare nodes have none). */
+  /** A gauge from each gateway's /metrics. */
+  async metric(name: string): Promise<number[]> {
+    const pattern = new RegExp(`^${name} (\\S+)$`, 'm');
+    return Promise.all(
+      this.urls.map(async (url) => Number(pattern.exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? 0)),
+    );
+  }
+
+  /** Each gateway's event-loop lag p99 (ms) since it started (bare nodes have no /metrics). */
   async lag(): Promise<string> {
     if (this.tier.db === null) return '-';
-    const lags = await Promise.all(
-      this.urls.map(async (url) => {
-        const text = await (await fetch(`${url}/metrics`)).text();
-        return Math.round(Number(/^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(text)?.[1] ?? 0) * 1000);
-      }),
-    );
-    return lags.join(' + ');
+    return (await this.metric('nodejs_eventloop_lag_p99_seconds')).map((s) => Math.round(s * 1000)).join(' + ');
   }
 
   async step(step: StepResult): Promise<Row> {
@@ -254,20 +256,25 @@ async function ingest(): Promise<void> {
 async function idle(): Promise<void> {
   const clients = number(values.clients, 10_000);
   const summary = await withTier(await ourTier(gatewayCount, 0), async (probes) => {
-    const before = probes.gateways.reduce((sum, probe) => sum + probe.rss(), 0);
+    const sum = (numbers: number[]) => numbers.reduce((total, n) => total + n, 0);
+    const heapUsed = async () => sum(await probes.metric('nodejs_heap_size_used_bytes'));
+    const [before, heapBefore] = [sum(probes.gateways.map((probe) => probe.rss())), await heapUsed()];
     const population = receiversFor(clients, 1);
     const connects = await population.connect(probes.urls, clients);
     // Let the connection burst's garbage be collected before reading memory.
     await new Promise((resolve) => setTimeout(resolve, 5000));
-    const after = probes.gateways.reduce((sum, probe) => sum + probe.rss(), 0);
+    const [after, heapAfter] = [sum(probes.gateways.map((probe) => probe.rss())), await heapUsed()];
     await population.close();
+    const kbEach = (bytes: number) => Math.round((bytes / clients / 1024) * 10) / 10;
     return {
       clients,
       gateways: gatewayCount,
       connects_per_s: Math.round(connects),
       gateway_rss_before_mb: mb(before),
       gateway_rss_after_mb: mb(after),
-      kb_per_connection: Math.round(((after - before) / clients / 1024) * 10) / 10,
+      kb_per_connection: kbEach(after - before),
+      // The JavaScript heap's share: RSS also holds sockets' native state and the heap's unused room.
+      heap_kb_per_connection: kbEach(heapAfter - heapBefore),
     };
   });
   writeReport('idle', summary, {});

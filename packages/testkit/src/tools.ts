@@ -1,6 +1,7 @@
 // What tools outside a test run (benchmarks, the chaos run) may use: nothing here reaches for vitest.
-export { type GatewayNode, launchGateway, launchWorker } from './launch.js';
+
 export { chatSummary } from './broadcast.js';
+export { type GatewayNode, launchGateway, launchWorker } from './launch.js';
 export { AppProcess, repoRoot, startNode } from './process.js';
 export { RandomBalancer } from './random-balancer.js';
 export { RedisServer } from './redis-server.js';

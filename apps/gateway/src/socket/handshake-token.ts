@@ -11,3 +11,15 @@ export function handshakeToken(handshake: GatewaySocket['handshake']): string | 
   const header = nonEmpty(handshake.headers.authorization);
   return nonEmpty(auth.token) ?? nonEmpty(handshake.query.token) ?? (header && BEARER.exec(header)?.[1]);
 }
+
+/**
+ * Drops the token, wherever it came, from a handshake that has been authenticated: nothing reads it again,
+ * it should not outlive its check in memory, and with the URL that carried it it is most of what a
+ * handshake holds for the life of the connection.
+ */
+export function forgetHandshakeToken(handshake: GatewaySocket['handshake']): void {
+  delete (handshake.auth as Record<string, unknown>).token;
+  delete handshake.query.token;
+  delete handshake.headers.authorization;
+  handshake.url = handshake.url.slice(0, handshake.url.indexOf('?') >>> 0);
+}
