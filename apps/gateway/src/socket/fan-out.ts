@@ -26,20 +26,122 @@ export interface AdapterInternals {
 }
 
 interface Encoded {
+  /** Tells merged runs apart. */
+  seq: number;
   packets: unknown[];
   options: PacketOptions;
 }
 
-const encode = (adapter: AdapterInternals, { packet, options }: Broadcast): Encoded => {
-  const packetOptions: PacketOptions = {
-    preEncoded: true,
-    volatile: options.flags?.volatile,
-    compress: options.flags?.compress,
-  };
-  return { packets: adapter._encode(packet, packetOptions), options: packetOptions };
-};
+/** Sockets written to before the event loop is let go, so that nothing else waits long behind a fan-out. */
+const SLICE = 256;
 
 const mergeable = ({ options }: Encoded) => options.wsPreEncodedFrame !== undefined && !options.volatile;
+
+/**
+ * Delivers broadcasts to this node's sockets. Each packet is encoded once for all its recipients, whose
+ * set is fixed when it is read; the writing is done in slices, with the event loop let go between them.
+ *
+ * - Order: every socket gets its packets in stream order. A socket that a later broadcast reaches first
+ *   gets what it is still owed from earlier ones in the same write, so jobs need not run in order: the
+ *   smallest goes first, and a chat-list update is not held behind `dashboard_stats` to every socket.
+ * - Fewer writes: a WebSocket that several packets reach at once gets them, still as separate frames, back
+ *   to back in one write. A gateway's time under fan-out is mostly system calls, one per write, so a
+ *   backlog is cleared in fewer, larger writes instead of growing.
+ */
+export class FanOut {
+  readonly #adapter: AdapterInternals;
+  /** What each socket is still owed, per job, in the order the jobs were read. */
+  readonly #jobs: Map<FanOutSocket, Encoded[]>[] = [];
+  #seq = 0;
+  #scheduled = false;
+
+  constructor(adapter: AdapterInternals) {
+    this.#adapter = adapter;
+  }
+
+  /**
+   * Takes broadcasts in stream order, a job each (a socket that one reaches takes over what earlier jobs
+   * still owe it), and writes what one slice allows at once.
+   */
+  deliver(broadcasts: readonly Broadcast[]): void {
+    for (const broadcast of broadcasts) {
+      const encoded = this.#encode(broadcast);
+      const job = new Map<FanOutSocket, Encoded[]>();
+      this.#adapter.apply(broadcast.options, (socket) => {
+        const owed = this.#takeOwed(socket);
+        owed.push(encoded);
+        job.set(socket, owed);
+      });
+      if (job.size > 0) this.#jobs.push(job);
+    }
+    this.#slice();
+  }
+
+  #encode({ packet, options }: Broadcast): Encoded {
+    const packetOptions: PacketOptions = {
+      preEncoded: true,
+      volatile: options.flags?.volatile,
+      compress: options.flags?.compress,
+    };
+    return { seq: this.#seq++, packets: this.#adapter._encode(packet, packetOptions), options: packetOptions };
+  }
+
+  /** What earlier jobs still owe `socket`, in order, taken from them. */
+  #takeOwed(socket: FanOutSocket): Encoded[] {
+    const owed: Encoded[] = [];
+    for (const job of this.#jobs) {
+      const packets = job.get(socket);
+      if (packets === undefined) continue;
+      owed.push(...packets);
+      job.delete(socket);
+    }
+    return owed;
+  }
+
+  /** Writes up to SLICE sockets' packets, smallest job first, and comes back for the rest. */
+  #slice(): void {
+    const merged = new Map<string, Encoded>();
+    let budget = SLICE;
+    while (budget > 0) {
+      const job = this.#smallest();
+      if (job === undefined) break;
+      for (const [socket, packets] of job) {
+        job.delete(socket);
+        this.#write(socket, packets, merged);
+        if (--budget === 0) break;
+      }
+    }
+    for (let i = this.#jobs.length - 1; i >= 0; i--) if (this.#jobs[i]?.size === 0) this.#jobs.splice(i, 1);
+    if (this.#jobs.length === 0 || this.#scheduled) return;
+    this.#scheduled = true;
+    setImmediate(() => {
+      this.#scheduled = false;
+      this.#slice();
+    });
+  }
+
+  #smallest(): Map<FanOutSocket, Encoded[]> | undefined {
+    let smallest: Map<FanOutSocket, Encoded[]> | undefined;
+    for (const job of this.#jobs)
+      if (job.size > 0 && (smallest === undefined || job.size < smallest.size)) smallest = job;
+    return smallest;
+  }
+
+  /** Sockets in the same rooms are owed the same packets: one merged buffer serves all of them. */
+  #write(socket: FanOutSocket, packets: Encoded[], merged: Map<string, Encoded>): void {
+    if (packets.length === 1 || socket.client.conn.transport.name !== 'websocket' || !packets.every(mergeable)) {
+      for (const part of packets) socket.client.writeToEngine(part.packets, part.options);
+      return;
+    }
+    const key = packets.map(({ seq }) => seq).join();
+    let run = merged.get(key);
+    if (run === undefined) {
+      run = merge(packets);
+      merged.set(key, run);
+    }
+    socket.client.writeToEngine(run.packets, run.options);
+  }
+}
 
 /**
  * Several packets as one for Engine.IO: their WebSocket frames back to back in one buffer, which the
@@ -48,46 +150,5 @@ const mergeable = ({ options }: Encoded) => options.wsPreEncodedFrame !== undefi
  */
 function merge(parts: readonly Encoded[]): Encoded {
   const frames = parts.flatMap(({ options }) => options.wsPreEncodedFrame ?? []);
-  return { packets: [''], options: { preEncoded: true, wsPreEncodedFrame: [Buffer.concat(frames)] } };
-}
-
-/**
- * Writes a run of broadcasts to this node's sockets, in order. Each packet is encoded once for all its
- * recipients, and a WebSocket that several of them reach gets them in one write: a gateway's time under
- * fan-out is mostly system calls, one per write, so a backlog is cleared in fewer, larger writes instead
- * of growing.
- */
-export function fanOut(adapter: AdapterInternals, broadcasts: readonly Broadcast[]): void {
-  const encoded = broadcasts.map((broadcast) => encode(adapter, broadcast));
-  if (broadcasts.length === 1) {
-    const [only] = encoded as [Encoded];
-    adapter.apply((broadcasts[0] as Broadcast).options, (socket) =>
-      socket.client.writeToEngine(only.packets, only.options),
-    );
-    return;
-  }
-  const received = new Map<FanOutSocket, number[]>();
-  broadcasts.forEach(({ options }, index) => {
-    adapter.apply(options, (socket) => {
-      const indexes = received.get(socket);
-      if (indexes === undefined) received.set(socket, [index]);
-      else indexes.push(index);
-    });
-  });
-  // Sockets in the same rooms receive the same run: one merged buffer for all of them.
-  const merged = new Map<string, Encoded>();
-  for (const [socket, indexes] of received) {
-    const parts = indexes.map((index) => encoded[index] as Encoded);
-    if (parts.length === 1 || socket.client.conn.transport.name !== 'websocket' || !parts.every(mergeable)) {
-      for (const part of parts) socket.client.writeToEngine(part.packets, part.options);
-      continue;
-    }
-    const key = indexes.join();
-    let run = merged.get(key);
-    if (run === undefined) {
-      run = merge(parts);
-      merged.set(key, run);
-    }
-    socket.client.writeToEngine(run.packets, run.options);
-  }
+  return { seq: -1, packets: [''], options: { preEncoded: true, wsPreEncodedFrame: [Buffer.concat(frames)] } };
 }

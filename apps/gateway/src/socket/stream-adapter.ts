@@ -18,7 +18,7 @@ import {
   type PrivateSessionId,
   type Session,
 } from 'socket.io-adapter';
-import { type AdapterInternals, type Broadcast, fanOut } from './fan-out.js';
+import { type AdapterInternals, type Broadcast, FanOut } from './fan-out.js';
 
 export interface StreamAdapterOptions {
   /** Commands: XADD, XRANGE, SET, PUBLISH. */
@@ -98,12 +98,14 @@ class StreamAdapter extends ClusterAdapterWithHeartbeat {
   readonly #persisted = new Set<string>();
   #flushScheduled = false;
   /**
-   * The last stream entry delivered here: everything up to it has reached the sockets it was for, so a
-   * socket joining now must have those entries replayed, and will receive the later ones live.
+   * The last stream entry delivered here: everything up to it has been given to the fan-out, with its
+   * recipients fixed then, so a socket joining now must have those entries replayed, and will receive the
+   * later ones live.
    */
   #delivered = '0-0';
   #closed = false;
   #refresh: NodeJS.Timeout | undefined;
+  readonly #fanOut = new FanOut(this as unknown as AdapterInternals);
 
   constructor(nsp: unknown, options: StreamAdapterOptions) {
     super(nsp, { heartbeatInterval: 5000, heartbeatTimeout: 10_000 });
@@ -182,11 +184,12 @@ class StreamAdapter extends ClusterAdapterWithHeartbeat {
       const message = decode(fieldsOf(flat));
       if (message !== null && isPlainBroadcast(message)) run.push(this.#prepare(message, id));
       else if (message !== null && message.uid !== this.uid) {
-        run = this.#fanOut(run);
+        this.#deliver(run);
+        run = [];
         this.onMessage(message, id);
       }
     }
-    this.#fanOut(run);
+    this.#deliver(run);
   }
 
   /** A broadcast entry (anyone's, this node's own included) as this node delivers it. */
@@ -200,14 +203,9 @@ class StreamAdapter extends ClusterAdapterWithHeartbeat {
     };
   }
 
-  /**
-   * Delivers a run of broadcasts to this node's sockets, in stream order. (Writing in slices that yield to
-   * the event loop was tried: it kept webhooks answering fast under fan-out, but cost throughput and
-   * end-to-end latency; see issue 5's note.)
-   */
-  #fanOut(run: Broadcast[]): Broadcast[] {
-    if (run.length > 0) fanOut(this as unknown as AdapterInternals, run);
-    return [];
+  /** Hands a run of broadcasts to the fan-out, which keeps each socket's packets in stream order. */
+  #deliver(run: Broadcast[]): void {
+    if (run.length > 0) this.#fanOut.deliver(run);
   }
 
   protected override async doPublish(message: ClusterMessage): Promise<string> {

@@ -1,0 +1,105 @@
+import type { BroadcastOptions } from 'socket.io-adapter';
+import { describe, expect, it } from 'vitest';
+import { type AdapterInternals, type Broadcast, FanOut, type FanOutSocket } from '../src/socket/fan-out.js';
+
+/**
+ * The fan-out's scheduling, on sockets that record what they are written: which packets, in which writes,
+ * in which order across sockets. (That real sockets get those writes as separate events is tested on real
+ * gateways in broadcast.test.ts.)
+ */
+class RecordingSocket implements FanOutSocket {
+  readonly writes: string[][] = [];
+  readonly client: FanOutSocket['client'];
+
+  constructor(
+    readonly rooms: Set<string>,
+    log: string[],
+    transport = 'websocket',
+  ) {
+    this.client = {
+      conn: { transport: { name: transport } },
+      writeToEngine: (packets, options) => {
+        const frames = options.wsPreEncodedFrame?.map(String).join('') ?? String(packets[0]);
+        const names = frames.split(';').filter(Boolean);
+        this.writes.push(names);
+        log.push(...names);
+      },
+    };
+  }
+
+  get received(): string[] {
+    return this.writes.flat();
+  }
+}
+
+function adapterOf(sockets: readonly RecordingSocket[]): AdapterInternals {
+  return {
+    // One frame per packet, named by its event and ending in `;`, so merged frames can be told apart.
+    _encode: (packet, options) => {
+      options.wsPreEncodedFrame = [Buffer.from(`${String(packet.data[0])};`)];
+      return [`${String(packet.data[0])};`];
+    },
+    apply: (options: BroadcastOptions, callback) => {
+      for (const socket of sockets) if ([...options.rooms].some((room) => socket.rooms.has(room))) callback(socket);
+    },
+  };
+}
+
+const broadcast = (event: string, room: string): Broadcast => ({
+  packet: { type: 2, data: [event], nsp: '/' },
+  options: { rooms: new Set([room]), except: new Set(), flags: {} },
+});
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+async function settled(...sockets: RecordingSocket[][]) {
+  for (let i = 0; i < 100; i++) await turn();
+  return sockets;
+}
+
+describe('FanOut', () => {
+  it('writes a large broadcast in slices, letting the event loop go between them', async () => {
+    const log: string[] = [];
+    const sockets = Array.from({ length: 1000 }, () => new RecordingSocket(new Set(['dashboard']), log));
+    new FanOut(adapterOf(sockets)).deliver([broadcast('stats', 'dashboard')]);
+    expect(log.length).toBeGreaterThan(0);
+    expect(log.length).toBeLessThan(1000);
+    await settled();
+    expect(sockets.every((socket) => socket.received.join() === 'stats')).toBe(true);
+  });
+
+  it('lets a smaller later broadcast through first, each socket still getting its packets in stream order', async () => {
+    const log: string[] = [];
+    const everyone = Array.from({ length: 1000 }, (_, i) => {
+      const rooms = new Set(['dashboard', ...(i % 4 === 0 ? ['partner'] : [])]);
+      return new RecordingSocket(rooms, log);
+    });
+    const partners = everyone.filter((socket) => socket.rooms.has('partner'));
+    const fanOut = new FanOut(adapterOf(everyone));
+    fanOut.deliver([broadcast('stats', 'dashboard')]);
+    const writtenBefore = new Set(everyone.filter((socket) => socket.writes.length > 0));
+    fanOut.deliver([broadcast('update', 'partner')]);
+    await settled();
+
+    for (const socket of everyone)
+      expect(socket.received).toEqual(socket.rooms.has('partner') ? ['stats', 'update'] : ['stats']);
+    // The update reached all its sockets before the stats reached all of theirs.
+    expect(log.lastIndexOf('update')).toBeLessThan(log.lastIndexOf('stats'));
+    // A socket still owed the stats got them with the update, in one write.
+    for (const socket of partners.filter((s) => !writtenBefore.has(s)))
+      expect(socket.writes).toEqual([['stats', 'update']]);
+  });
+
+  it('merges a run read together into one write per WebSocket, and writes packets one by one to polling', async () => {
+    const log: string[] = [];
+    const websocket = new RecordingSocket(new Set(['partner', 'dashboard']), log);
+    const polling = new RecordingSocket(new Set(['partner', 'dashboard']), log, 'polling');
+    new FanOut(adapterOf([websocket, polling])).deliver([
+      broadcast('update-1', 'partner'),
+      broadcast('stats', 'dashboard'),
+      broadcast('update-2', 'partner'),
+    ]);
+    await settled();
+    expect(websocket.writes).toEqual([['update-1', 'stats', 'update-2']]);
+    expect(polling.writes).toEqual([['update-1'], ['stats'], ['update-2']]);
+  });
+});
