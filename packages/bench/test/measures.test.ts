@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Latencies } from '../src/latency.js';
 import { Population } from '../src/population.js';
+import { scoreTargets } from '../src/targets.js';
 
 describe('Latencies', () => {
   it('gives nearest-rank percentiles and the maximum', () => {
@@ -22,5 +23,35 @@ describe('Population tally', () => {
     expect(population.owed(0, 4)).toBe(4);
     expect(population.tally(0, 4)).toEqual({ expected: 4, delivered: 2, lost: 2, duplicated: 1 });
     expect(population.received).toBe(2);
+  });
+});
+
+describe('scoreTargets', () => {
+  it('says which targets are met and by how much the others are missed', () => {
+    const rows = scoreTargets({
+      realistic: { p99_ms: 20, lost: 2 },
+      fanout: { best_at_100ms_deliveries_per_s: 45_000 },
+      idle: { kb_per_connection: 15 },
+    });
+    expect(rows).toEqual([
+      { scenario: 'realistic', measure: 'p99 end to end (ms)', target: '≤ 25', measured: 20, met: 'yes', off_by: '' },
+      { scenario: 'realistic', measure: 'updates lost', target: '≤ 0', measured: 2, met: 'no', off_by: '2' },
+      {
+        scenario: 'fanout',
+        measure: 'deliveries/s sustained at p99 ≤ 100 ms',
+        target: '≥ 60000',
+        measured: 45_000,
+        met: 'no',
+        off_by: '-25%',
+      },
+      {
+        scenario: 'idle',
+        measure: 'gateway memory per connection (KB)',
+        target: '≤ 15',
+        measured: 15,
+        met: 'yes',
+        off_by: '',
+      },
+    ]);
   });
 });
