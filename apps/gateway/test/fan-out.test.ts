@@ -102,4 +102,19 @@ describe('FanOut', () => {
     expect(websocket.writes).toEqual([['update-1', 'stats', 'update-2']]);
     expect(polling.writes).toEqual([['update-1'], ['stats'], ['update-2']]);
   });
+
+  it('keeps a smaller broadcast first when a larger one to the same sockets comes right after it', async () => {
+    const log: string[] = [];
+    const everyone = Array.from(
+      { length: 1000 },
+      (_, i) => new RecordingSocket(new Set(['dashboard', ...(i % 4 === 0 ? ['partner'] : [])]), log),
+    );
+    new FanOut(adapterOf(everyone)).deliver([broadcast('update', 'partner'), broadcast('stats', 'dashboard')]);
+    await settled();
+    for (const socket of everyone) {
+      expect(socket.writes).toEqual(socket.rooms.has('partner') ? [['update', 'stats']] : [['stats']]);
+    }
+    // The 250 sockets in the update's room were written (update and stats each) before any other socket.
+    expect(log.slice(0, 500).filter((name) => name === 'update')).toHaveLength(250);
+  });
 });

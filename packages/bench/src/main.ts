@@ -28,7 +28,8 @@ const { values } = parseArgs({
 });
 const scenario = values.scenario ?? 'realistic';
 const number = (value: string | undefined, fallback: number) => (value === undefined ? fallback : Number(value));
-const gatewayCount = number(values.gateways, scenario === 'idle' ? 1 : 2);
+/** Gateways a scenario runs on: `--gateways`, or 1 to measure idle memory and 2 otherwise. */
+const gatewaysFor = (name: string) => number(values.gateways, name === 'idle' ? 1 : 2);
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
 const workerEnv: Record<string, string> =
   values.concurrency === undefined ? {} : { WORKER_CONCURRENCY: values.concurrency };
@@ -98,8 +99,7 @@ async function withTier<T>(tier: BenchTier, use: (probes: TierProbes) => Promise
   }
 }
 
-const ourTier = (gateways = gatewayCount, workers = number(values.workers, 1)) =>
-  startTier(gateways, workers, workerEnv);
+const ourTier = (gateways: number, workers = number(values.workers, 1)) => startTier(gateways, workers, workerEnv);
 
 /**
  * Raises the rate step by step (`--rate` gives a single step) until `over` says the tier can no longer keep
@@ -208,15 +208,17 @@ async function compare(): Promise<Row> {
 
 async function realistic(): Promise<Row> {
   const [clients, rate, seconds] = [number(values.clients, 1000), number(values.rate, 50), number(values.seconds, 30)];
-  const row = await withTier(await ourTier(), (probes) => measure(probes, webhooks, clients, rate, seconds));
-  const summary = { clients, gateways: gatewayCount, rate, seconds, ...row };
+  const gateways = gatewaysFor('realistic');
+  const row = await withTier(await ourTier(gateways), (probes) => measure(probes, webhooks, clients, rate, seconds));
+  const summary = { clients, gateways, rate, seconds, ...row };
   writeReport('realistic', summary, {});
   return summary;
 }
 
 async function fanout(): Promise<Row> {
   const clients = number(values.clients, 10_000);
-  const { connects, steps, best, results } = await withTier(await ourTier(), (probes) =>
+  const gateways = gatewaysFor('fanout');
+  const { connects, steps, best, results } = await withTier(await ourTier(gateways), (probes) =>
     rampUp(probes, [8, 16, 24, 32, 40, 48, 64], clients, number(values.seconds, 10), (step) => {
       return step.p99_ms > 250 || step.lost > 0;
     }),
@@ -224,7 +226,7 @@ async function fanout(): Promise<Row> {
   const within100ms = results.filter((step) => step.p99_ms <= 100 && step.lost === 0);
   const summary = {
     clients,
-    gateways: gatewayCount,
+    gateways,
     connects_per_s: Math.round(connects),
     best_sustained_deliveries_per_s: best?.deliveries_per_s ?? 0,
     best_p99_ms: best?.p99_ms ?? 0,
@@ -237,7 +239,8 @@ async function fanout(): Promise<Row> {
 async function ingest(): Promise<Row> {
   const clients = number(values.clients, 40);
   const workers = number(values.workers, 1);
-  const { steps, best } = await withTier(await ourTier(gatewayCount, workers), (probes) =>
+  const gateways = gatewaysFor('ingest');
+  const { steps, best } = await withTier(await ourTier(gateways, workers), (probes) =>
     rampUp(
       probes,
       [250, 500, 750, 1000, 1250, 1500, 2000],
@@ -249,7 +252,7 @@ async function ingest(): Promise<Row> {
   );
   const summary = {
     clients,
-    gateways: gatewayCount,
+    gateways,
     workers,
     best_persisted_per_s: best?.persisted_per_s ?? 0,
     best_broadcast_per_s: best?.messages_broadcast_per_s ?? 0,
@@ -260,7 +263,8 @@ async function ingest(): Promise<Row> {
 
 async function idle(): Promise<Row> {
   const clients = number(values.clients, 10_000);
-  const summary = await withTier(await ourTier(gatewayCount, 0), async (probes) => {
+  const gateways = gatewaysFor('idle');
+  const summary = await withTier(await ourTier(gateways, 0), async (probes) => {
     const sum = (numbers: number[]) => numbers.reduce((total, n) => total + n, 0);
     const heapUsed = async () => sum(await probes.metric('nodejs_heap_size_used_bytes'));
     const [before, heapBefore] = [sum(probes.gateways.map((probe) => probe.rss())), await heapUsed()];
@@ -273,7 +277,7 @@ async function idle(): Promise<Row> {
     const kbEach = (bytes: number) => Math.round((bytes / clients / 1024) * 10) / 10;
     return {
       clients,
-      gateways: gatewayCount,
+      gateways,
       connects_per_s: Math.round(connects),
       gateway_rss_before_mb: mb(before),
       gateway_rss_after_mb: mb(after),

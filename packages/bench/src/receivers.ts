@@ -8,6 +8,8 @@ export interface Take {
   delivered: number;
   lost: number;
   duplicated: number;
+  /** The receiver threads' worst event-loop lag p99 since the last take (ms); 0 when receiving in this thread. */
+  loopP99Ms: number;
 }
 
 /** The benchmark's dashboards, in this thread or spread over worker threads (one event loop each). */
@@ -45,7 +47,7 @@ export class LocalReceivers implements Receivers {
   }
 
   async take(from: number, to: number): Promise<Take> {
-    return { latencies: this.#population.takeLatencies(), ...this.#population.tally(from, to) };
+    return { latencies: this.#population.takeLatencies(), ...this.#population.tally(from, to), loopP99Ms: 0 };
   }
 
   async close(): Promise<void> {
@@ -113,6 +115,7 @@ export class ThreadReceivers implements Receivers {
       delivered: parts.reduce((sum, part) => sum + part.delivered, 0),
       lost: parts.reduce((sum, part) => sum + part.lost, 0),
       duplicated: parts.reduce((sum, part) => sum + part.duplicated, 0),
+      loopP99Ms: Math.max(...parts.map((part) => part.loopP99Ms)),
     };
   }
 

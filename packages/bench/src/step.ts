@@ -19,6 +19,7 @@ export interface StepResult {
   drain_s: number;
   lost: number;
   duplicated: number;
+  receiver_loop_p99_ms: number;
 }
 
 // Bare Socket.IO nodes store nothing.
@@ -73,5 +74,6 @@ export async function driveAndSettle(
     drain_s: Math.round(drain * 100) / 100,
     lost: taken.lost,
     duplicated: taken.duplicated,
+    receiver_loop_p99_ms: taken.loopP99Ms,
   };
 }

@@ -41,17 +41,19 @@ const mergeable = ({ options }: Encoded) => options.wsPreEncodedFrame !== undefi
  * Delivers broadcasts to this node's sockets. Each packet is encoded once for all its recipients, whose
  * set is fixed when it is read; the writing is done in slices, with the event loop let go between them.
  *
- * - Order: every socket gets its packets in stream order. A socket that a later broadcast reaches first
- *   gets what it is still owed from earlier ones in the same write, so jobs need not run in order: the
- *   smallest goes first, and a chat-list update is not held behind `dashboard_stats` to every socket.
+ * - Order: every socket gets its packets in stream order, all it is owed in one write, from whichever job
+ *   reaches it first. Jobs need not run in order, so the smallest goes first: a chat-list update is not
+ *   held behind `dashboard_stats` to every socket, whichever of the two was read first.
  * - Fewer writes: a WebSocket that several packets reach at once gets them, still as separate frames, back
  *   to back in one write. A gateway's time under fan-out is mostly system calls, one per write, so a
  *   backlog is cleared in fewer, larger writes instead of growing.
  */
 export class FanOut {
   readonly #adapter: AdapterInternals;
-  /** What each socket is still owed, per job, in the order the jobs were read. */
-  readonly #jobs: Map<FanOutSocket, Encoded[]>[] = [];
+  /** Sockets not yet written to, each in one job only: the one that will reach it first. */
+  readonly #jobs: Set<FanOutSocket>[] = [];
+  /** What each socket in a job is owed, in stream order. */
+  readonly #owed = new Map<FanOutSocket, { job: Set<FanOutSocket>; packets: Encoded[] }>();
   #seq = 0;
   #scheduled = false;
 
@@ -59,19 +61,28 @@ export class FanOut {
     this.#adapter = adapter;
   }
 
-  /**
-   * Takes broadcasts in stream order, a job each (a socket that one reaches takes over what earlier jobs
-   * still owe it), and writes what one slice allows at once.
-   */
+  /** Takes broadcasts in stream order, a job each, and writes what one slice allows at once. */
   deliver(broadcasts: readonly Broadcast[]): void {
     for (const broadcast of broadcasts) {
       const encoded = this.#encode(broadcast);
-      const job = new Map<FanOutSocket, Encoded[]>();
-      this.#adapter.apply(broadcast.options, (socket) => {
-        const owed = this.#takeOwed(socket);
-        owed.push(encoded);
-        job.set(socket, owed);
-      });
+      const recipients: FanOutSocket[] = [];
+      this.#adapter.apply(broadcast.options, (socket) => recipients.push(socket));
+      const job = new Set<FanOutSocket>();
+      for (const socket of recipients) {
+        const owed = this.#owed.get(socket);
+        if (owed === undefined) {
+          job.add(socket);
+          this.#owed.set(socket, { job, packets: [encoded] });
+          continue;
+        }
+        owed.packets.push(encoded);
+        // Smaller jobs go first: a socket still owed by a larger job moves to this one, with all it is owed.
+        if (owed.job.size > recipients.length) {
+          owed.job.delete(socket);
+          job.add(socket);
+          owed.job = job;
+        }
+      }
       if (job.size > 0) this.#jobs.push(job);
     }
     this.#slice();
@@ -86,18 +97,6 @@ export class FanOut {
     return { seq: this.#seq++, packets: this.#adapter._encode(packet, packetOptions), options: packetOptions };
   }
 
-  /** What earlier jobs still owe `socket`, in order, taken from them. */
-  #takeOwed(socket: FanOutSocket): Encoded[] {
-    const owed: Encoded[] = [];
-    for (const job of this.#jobs) {
-      const packets = job.get(socket);
-      if (packets === undefined) continue;
-      owed.push(...packets);
-      job.delete(socket);
-    }
-    return owed;
-  }
-
   /** Writes up to SLICE sockets' packets, smallest job first, and comes back for the rest. */
   #slice(): void {
     const merged = new Map<string, Encoded>();
@@ -105,9 +104,11 @@ export class FanOut {
     while (budget > 0) {
       const job = this.#smallest();
       if (job === undefined) break;
-      for (const [socket, packets] of job) {
+      for (const socket of job) {
         job.delete(socket);
-        this.#write(socket, packets, merged);
+        const owed = this.#owed.get(socket);
+        this.#owed.delete(socket);
+        if (owed !== undefined) this.#write(socket, owed.packets, merged);
         if (--budget === 0) break;
       }
     }
@@ -120,8 +121,8 @@ export class FanOut {
     });
   }
 
-  #smallest(): Map<FanOutSocket, Encoded[]> | undefined {
-    let smallest: Map<FanOutSocket, Encoded[]> | undefined;
+  #smallest(): Set<FanOutSocket> | undefined {
+    let smallest: Set<FanOutSocket> | undefined;
     for (const job of this.#jobs)
       if (job.size > 0 && (smallest === undefined || job.size < smallest.size)) smallest = job;
     return smallest;
