@@ -1,15 +1,17 @@
 /**
  * `npm run bench -- --scenario realistic|fanout|ingest|idle|compare|all [--clients N] [--rate R] [--seconds T]
- * [--gateways G] [--workers W] [--concurrency C] [--threads N]`: starts the tier from the built apps (or,
+ * [--gateways G] [--workers W] [--concurrency C] [--threads N] [--profile]`: starts the tier from the built apps (or,
  * for compare, bare Socket.IO nodes too), opens light clients in N receiver threads, drives signed
  * webhooks, and writes bench/results/<scenario>.json and .md. It stops by itself.
  */
+import { mkdirSync, rmSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { bareEmits, type Target, webhooks } from './driver.js';
 import { ProcessProbe } from './process-probe.js';
+import { summarizeProfiles } from './profile-summary.js';
 import { LocalReceivers, type Receivers, ThreadReceivers } from './receivers.js';
-import { type Row, writeReport } from './report.js';
+import { type Row, resultsDir, writeReport } from './report.js';
 import { driveAndSettle, type StepResult } from './step.js';
 import { scoreTargets } from './targets.js';
 import { type BenchTier, startBareTier, startTier } from './tier.js';
@@ -24,6 +26,7 @@ const { values } = parseArgs({
     workers: { type: 'string', default: '1' },
     concurrency: { type: 'string' },
     threads: { type: 'string' },
+    profile: { type: 'boolean', default: false },
   },
 });
 const scenario = values.scenario ?? 'realistic';
@@ -91,7 +94,14 @@ function receiversFor(clients: number, maxMessages: number): Receivers {
   return threads > 0 ? new ThreadReceivers(threads, maxMessages) : new LocalReceivers(maxMessages);
 }
 
+/** With `--profile`, which process each profile is, by pid. */
+const roles = new Map<number, string>();
+
 async function withTier<T>(tier: BenchTier, use: (probes: TierProbes) => Promise<T>): Promise<T> {
+  for (const [i, node] of tier.gateways.entries()) {
+    roles.set(node.process.child.pid ?? 0, `gateway ${i + 1} of ${tier.gateways.length}`);
+  }
+  for (const [i, worker] of tier.workers.entries()) roles.set(worker.child.pid ?? 0, `worker ${i + 1}`);
   try {
     return await use(new TierProbes(tier));
   } finally {
@@ -303,5 +313,15 @@ async function all(): Promise<Row> {
 
 const run = scenario === 'all' ? all : SCENARIOS[scenario];
 if (run === undefined) throw new Error(`unknown scenario ${scenario}: all, ${Object.keys(SCENARIOS).join(', ')}`);
+// `--profile`: the apps run under `node --cpu-prof`; their profiles are summed up in <scenario>-profile.md.
+const profiles = `${resultsDir}/profiles/${scenario}`;
+if (values.profile) {
+  rmSync(profiles, { recursive: true, force: true });
+  mkdirSync(profiles, { recursive: true });
+  process.env.BENCH_NODE_FLAGS = `${process.env.BENCH_NODE_FLAGS ?? ''} --cpu-prof --cpu-prof-dir=${profiles}`;
+}
 await run();
+if (values.profile) {
+  writeReport(`${scenario}-profile`, { profiles }, { 'self time': summarizeProfiles(profiles, roles) });
+}
 process.exit(0);

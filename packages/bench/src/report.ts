@@ -3,9 +3,11 @@ import { repoRoot } from '@care-chat/testkit/tools';
 
 export type Row = Record<string, string | number | boolean>;
 
+export const resultsDir = `${repoRoot}bench/results`;
+
 /** Writes `bench/results/<scenario>.json` and `.md` (a table per section) and prints the tables. */
 export function writeReport(scenario: string, summary: Row, sections: Record<string, Row[]>): void {
-  const dir = `${repoRoot}bench/results`;
+  const dir = resultsDir;
   mkdirSync(dir, { recursive: true });
   const at = new Date().toISOString();
   writeFileSync(`${dir}/${scenario}.json`, `${JSON.stringify({ scenario, at, summary, sections }, null, 2)}\n`);

@@ -1,6 +1,9 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { Latencies } from '../src/latency.js';
 import { Population } from '../src/population.js';
+import { summarizeProfiles } from '../src/profile-summary.js';
 import { scoreTargets } from '../src/targets.js';
 
 describe('Latencies', () => {
@@ -52,6 +55,29 @@ describe('scoreTargets', () => {
         met: 'yes',
         off_by: '',
       },
+    ]);
+  });
+});
+
+describe('summarizeProfiles', () => {
+  it("splits each process's time into categories and its busiest functions", () => {
+    const dir = mkdtempSync(`${tmpdir()}/profiles-`);
+    const frame = (id: number, functionName: string, url = '') => ({
+      id,
+      callFrame: { functionName, url, lineNumber: 9 },
+    });
+    const profile = {
+      nodes: [frame(1, '(idle)'), frame(2, 'writev'), frame(3, 'deliver', 'file:///app/dist/socket/fan-out.js')],
+      samples: [1, 2, 2, 3],
+      timeDeltas: [1000, 1000, 1000, 1000],
+    };
+    writeFileSync(`${dir}/CPU.20261121.120000.4242.0.001.cpuprofile`, JSON.stringify(profile));
+    expect(summarizeProfiles(dir, new Map([[4242, 'gateway 1 of 2']]), 2)).toEqual([
+      { process: 'gateway 1 of 2 (pid 4242)', kind: 'category', name: 'socket writes (system calls)', self: '50.0%' },
+      { process: 'gateway 1 of 2 (pid 4242)', kind: 'category', name: 'idle', self: '25.0%' },
+      { process: 'gateway 1 of 2 (pid 4242)', kind: 'category', name: 'JavaScript and the rest', self: '25.0%' },
+      { process: 'gateway 1 of 2 (pid 4242)', kind: 'function', name: 'writev', self: '50.0%' },
+      { process: 'gateway 1 of 2 (pid 4242)', kind: 'function', name: '(idle)', self: '25.0%' },
     ]);
   });
 });
