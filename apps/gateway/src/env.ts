@@ -41,6 +41,7 @@ const spec = {
   SOCKET_MAX_PAYLOAD_BYTES: env.integer(64 * 1024, 1024, 16 * 1024 * 1024),
   RECOVERY_WINDOW_MS: env.integer(DEFAULT_RECOVERY_WINDOW_MS, 1000, 24 * 3600 * 1000),
   STATS_CACHE_MS: env.integer(1000, 0, 600_000),
+  DASHBOARD_STATS_HOLD_MS: env.integer(250, 0, 5000),
   SOCKET_EVENTS_PER_SECOND: env.integer(20, 1, 100_000),
   SOCKET_EVENT_BURST: env.integer(100, 1, 100_000),
   CONNECTIONS_PER_ADDRESS_PER_MINUTE: env.integer(600, 1, 1_000_000),
@@ -94,6 +95,7 @@ export function loadConfig(source: EnvSource) {
     socketMaxPayloadBytes: raw.SOCKET_MAX_PAYLOAD_BYTES,
     recoveryWindowMs: raw.RECOVERY_WINDOW_MS,
     statsCacheMs: raw.STATS_CACHE_MS,
+    dashboardStatsHoldMs: raw.DASHBOARD_STATS_HOLD_MS,
     limits: Object.freeze({
       eventsPerSecond: raw.SOCKET_EVENTS_PER_SECOND,
       eventBurst: raw.SOCKET_EVENT_BURST,

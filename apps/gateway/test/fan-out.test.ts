@@ -117,4 +117,55 @@ describe('FanOut', () => {
     // The 250 sockets in the update's room were written (update and stats each) before any other socket.
     expect(log.slice(0, 500).filter((name) => name === 'update')).toHaveLength(250);
   });
+
+  describe('with dashboard stats held back for company', () => {
+    const HOLD_MS = 100;
+    const holdStats = (b: Broadcast) => (b.packet.data[0] === 'stats' ? HOLD_MS : 0);
+    const until = async (condition: () => boolean, timeoutMs = 2000) => {
+      const deadline = performance.now() + timeoutMs;
+      while (!condition()) {
+        if (performance.now() > deadline) throw new Error('condition not met in time');
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    };
+
+    it('writes them when the hold ends if nothing else comes', async () => {
+      const log: string[] = [];
+      const sockets = Array.from({ length: 10 }, () => new RecordingSocket(new Set(['dashboard']), log));
+      const start = performance.now();
+      new FanOut(adapterOf(sockets), holdStats).deliver([broadcast('stats', 'dashboard')]);
+      await settled();
+      expect(log).toEqual([]);
+      await until(() => log.length === 10);
+      expect(performance.now() - start).toBeGreaterThanOrEqual(HOLD_MS - 5);
+      expect(sockets.every((socket) => socket.writes.length === 1)).toBe(true);
+    });
+
+    it('sends them ahead of the next packet to a socket, in the same write, without waiting for the hold', async () => {
+      const log: string[] = [];
+      const everyone = Array.from(
+        { length: 8 },
+        (_, i) => new RecordingSocket(new Set(['dashboard', ...(i % 2 === 0 ? ['partner'] : [])]), log),
+      );
+      const fanOut = new FanOut(adapterOf(everyone), holdStats);
+      fanOut.deliver([broadcast('stats', 'dashboard')]);
+      fanOut.deliver([broadcast('update', 'partner')]);
+      await settled();
+      const partners = everyone.filter((socket) => socket.rooms.has('partner'));
+      const others = everyone.filter((socket) => !socket.rooms.has('partner'));
+      expect(partners.map((socket) => socket.writes)).toEqual(partners.map(() => [['stats', 'update']]));
+      expect(others.every((socket) => socket.writes.length === 0)).toBe(true);
+      await until(() => others.every((socket) => socket.writes.length === 1));
+      expect(others.map((socket) => socket.writes)).toEqual(others.map(() => [['stats']]));
+    });
+
+    it('does not hold back a packet that was waiting before them', async () => {
+      const log: string[] = [];
+      const everyone = Array.from({ length: 600 }, () => new RecordingSocket(new Set(['dashboard', 'partner']), log));
+      const fanOut = new FanOut(adapterOf(everyone), holdStats);
+      fanOut.deliver([broadcast('update', 'partner'), broadcast('stats', 'dashboard')]);
+      await settled();
+      expect(everyone.map((socket) => socket.writes)).toEqual(everyone.map(() => [['update', 'stats']]));
+    });
+  });
 });

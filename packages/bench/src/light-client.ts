@@ -5,7 +5,14 @@ import { ClientEvent, responseEvent, SOCKET_PATH } from '@care-chat/contract';
 const JOINED = Buffer.from(`42["${responseEvent(ClientEvent.JoinRoom)}"`);
 // The driver writes `b<message>.<sent, µs since the epoch>`: latency is computed where it is received.
 const TEXT = Buffer.from('"last_message":"b');
-const [DOT, ZERO, NINE] = ['.', '0', '9'].map((c) => c.charCodeAt(0)) as [number, number, number];
+const [DOT, ZERO, NINE, DASH, QUOTE, CLOSE_BRACKET] = ['.', '0', '9', '-', '"', ']'].map((c) => c.charCodeAt(0)) as [
+  number,
+  number,
+  number,
+  number,
+  number,
+  number,
+];
 const TEXT_FRAME = 0x1;
 const CLOSE_FRAME = 0x8;
 
@@ -30,6 +37,18 @@ function digitsAt(buffer: Buffer, at: number, end: number): [number, number] {
   return [value, i];
 }
 
+/**
+ * The time a packet entered the broadcast stream: its offset, the last argument (`,"<ms>-<seq>"]`), starts
+ * with Redis's clock in ms. Undefined for packets without one (bare Socket.IO).
+ */
+function streamMsOf(buffer: Buffer, end: number): number | undefined {
+  if (buffer[end - 1] !== CLOSE_BRACKET || buffer[end - 2] !== QUOTE) return undefined;
+  const start = buffer.lastIndexOf(QUOTE, end - 3);
+  if (start === -1 || start < end - 40) return undefined;
+  const [ms, dash] = digitsAt(buffer, start + 1, end);
+  return buffer[dash] === DASH && dash > start + 1 ? ms : undefined;
+}
+
 const startsWith = (buffer: Buffer, start: number, end: number, prefix: Buffer | string) =>
   typeof prefix === 'string'
     ? end - start >= prefix.length && buffer.toString('latin1', start, start + prefix.length) === prefix
@@ -50,7 +69,7 @@ export class LightClient {
     private readonly url: string,
     private readonly token: string,
     private readonly room: string | null,
-    private readonly onUpdate: (message: number, sentMicros: number) => void,
+    private readonly onUpdate: (message: number, sentMicros: number, streamMs?: number) => void,
   ) {}
 
   connect(timeoutMs = 30_000): Promise<void> {
@@ -138,7 +157,7 @@ export class LightClient {
       if (marker === -1 || marker >= end) return;
       const [message, dot] = digitsAt(buffer, marker + TEXT.length, end);
       if (buffer[dot] !== DOT) return;
-      this.onUpdate(message, digitsAt(buffer, dot + 1, end)[0]);
+      this.onUpdate(message, digitsAt(buffer, dot + 1, end)[0], streamMsOf(buffer, end));
     }
   }
 

@@ -3,6 +3,11 @@ import { signToken } from '@care-chat/testkit/tools';
 import { nowMicros } from './clock.js';
 import { LightClient } from './light-client.js';
 
+export interface Latencies {
+  endToEnd: number[];
+  fromStream: number[];
+}
+
 /**
  * Dashboards spread over the gateways and the four type rooms, and what each received: for message m, the
  * clients of its type's room must each receive it once.
@@ -16,16 +21,19 @@ export class Population {
   #duplicates = 0;
   /** First receipts, all clients and messages together. */
   received = 0;
-  /** End-to-end latencies (ms) of receipts since the last `takeLatencies`. */
-  #latencies: number[] = [];
+  /**
+   * Latencies (ms) of receipts since the last `takeLatencies`: end to end, and from the packet's entry in
+   * the broadcast stream (the fan-out's share; what comes before it is the webhook, queue and worker's).
+   */
+  #latencies: Latencies = { endToEnd: [], fromStream: [] };
 
   constructor(private readonly maxMessages: number) {
     this.#seen = new Uint8Array(0);
   }
 
-  takeLatencies(): number[] {
+  takeLatencies(): Latencies {
     const taken = this.#latencies;
-    this.#latencies = [];
+    this.#latencies = { endToEnd: [], fromStream: [] };
     return taken;
   }
 
@@ -47,7 +55,7 @@ export class Population {
         urls[index % urls.length] ?? '',
         signToken({ sub: `bench_${index}` }),
         room,
-        (m, sent) => this.record(index, m, sent),
+        (m, sent, streamMs) => this.record(index, m, sent, streamMs),
       );
       this.clients[index] = client;
       await client.connect();
@@ -69,14 +77,19 @@ export class Population {
     }
   }
 
-  /** Client `client` received message `message`, sent at `sentMicros` (µs since the epoch) if given. */
-  record(client: number, message: number, sentMicros?: number): void {
+  /**
+   * Client `client` received message `message`, sent at `sentMicros` (µs since the epoch) if given, that
+   * entered the broadcast stream at `streamMs` (ms since the epoch) if known.
+   */
+  record(client: number, message: number, sentMicros?: number, streamMs?: number): void {
     if (message >= this.maxMessages) return;
     const at = client * this.maxMessages + message;
     if (this.#seen[at] === 1) this.#duplicates++;
     else this.received++;
     this.#seen[at] = 1;
-    if (sentMicros !== undefined) this.#latencies.push((nowMicros() - sentMicros) / 1000);
+    const now = nowMicros();
+    if (sentMicros !== undefined) this.#latencies.endToEnd.push((now - sentMicros) / 1000);
+    if (streamMs !== undefined) this.#latencies.fromStream.push(now / 1000 - streamMs);
   }
 
   /** Deliveries owed for messages [from, to): each goes to every client of its type's room. */

@@ -1,9 +1,9 @@
 import { Worker } from 'node:worker_threads';
 import { CUSTOMER_TYPES } from '@care-chat/contract';
-import { Population } from './population.js';
+import { type Latencies, Population } from './population.js';
 
 export interface Take {
-  latencies: number[];
+  latencies: Latencies;
   expected: number;
   delivered: number;
   lost: number;
@@ -110,7 +110,10 @@ export class ThreadReceivers implements Receivers {
   async take(from: number, to: number): Promise<Take> {
     const parts = await this.#all<Take>({ command: 'take', from, to });
     return {
-      latencies: parts.flatMap((part) => part.latencies),
+      latencies: {
+        endToEnd: parts.flatMap((part) => part.latencies.endToEnd),
+        fromStream: parts.flatMap((part) => part.latencies.fromStream),
+      },
       expected: parts.reduce((sum, part) => sum + part.expected, 0),
       delivered: parts.reduce((sum, part) => sum + part.delivered, 0),
       lost: parts.reduce((sum, part) => sum + part.lost, 0),

@@ -13,6 +13,9 @@ export interface StepResult {
   p90_ms: number;
   p99_ms: number;
   max_ms: number;
+  /** From the packet's entry in the broadcast stream to the client: the gateways' fan-out. */
+  from_stream_p50_ms: number;
+  from_stream_p99_ms: number;
   deliveries_per_s: number;
   messages_broadcast_per_s: number;
   persisted_per_s: number;
@@ -53,9 +56,13 @@ export async function driveAndSettle(
   const drain = (performance.now() - sendingEnded) / 1000;
   const persisted = (await storedCount(db)) - storedBefore;
   const taken = await receivers.take(first, first + driven.sent);
-  const latencies = new Latencies();
-  for (const ms of taken.latencies) latencies.add(ms);
-  const latency = latencies.summary();
+  const summaryOf = (values: number[]) => {
+    const latencies = new Latencies();
+    for (const ms of values) latencies.add(ms);
+    return latencies.summary();
+  };
+  const latency = summaryOf(taken.latencies.endToEnd);
+  const fromStream = summaryOf(taken.latencies.fromStream);
   const webhook = driven.answers.summary();
   const window = driven.elapsed + drain;
   return {
@@ -68,6 +75,8 @@ export async function driveAndSettle(
     p90_ms: latency.p90,
     p99_ms: latency.p99,
     max_ms: latency.max,
+    from_stream_p50_ms: fromStream.p50,
+    from_stream_p99_ms: fromStream.p99,
     deliveries_per_s: Math.round((received - receivedBefore) / window),
     messages_broadcast_per_s: Math.round(driven.sent / window),
     persisted_per_s: Math.round(persisted / window),

@@ -19,7 +19,7 @@ function serverFrame(text: string): Buffer {
 
 const update = (message: number, sent: number, padding = 0) =>
   serverFrame(
-    `42["room_update",{"chat_id":"c${message}","pad":"${'x'.repeat(padding)}","last_message":"b${message}.${sent}"},"1-${message}"]`,
+    `42["room_update",{"chat_id":"c${message}","pad":"${'x'.repeat(padding)}","last_message":"b${message}.${sent}"},"${1_700_000_000_000 + message}-0"]`,
   );
 
 const servers: ReturnType<typeof createServer>[] = [];
@@ -59,7 +59,7 @@ async function peer(afterJoin: (socket: Socket, received: () => string) => void)
 
 describe('LightClient', () => {
   it('joins its room, answers pings, and reads every update whatever the frame sizes and TCP chunks', async () => {
-    const updates: [number, number][] = [];
+    const updates: [number, number, number | undefined][] = [];
     let done: () => void = () => {};
     const all = new Promise<void>((resolve) => {
       done = resolve;
@@ -82,17 +82,17 @@ describe('LightClient', () => {
         if (received().endsWith('3')) pinged(received());
       });
     });
-    const client = new LightClient(url, 'token', 'r', (message, sent) => {
-      updates.push([message, sent]);
+    const client = new LightClient(url, 'token', 'r', (message, sent, streamMs) => {
+      updates.push([message, sent, streamMs]);
       if (updates.length === 3) done();
     });
     await client.connect(5000);
     await Promise.all([all, ponged]);
     client.close();
     expect(updates).toEqual([
-      [1, 1_700_000_000_000_001],
-      [2, 1_700_000_000_000_002],
-      [3, 1_700_000_000_000_003],
+      [1, 1_700_000_000_000_001, 1_700_000_000_001],
+      [2, 1_700_000_000_000_002, 1_700_000_000_002],
+      [3, 1_700_000_000_000_003, 1_700_000_000_003],
     ]);
   });
 

@@ -18,6 +18,8 @@ export function serviceEnv(prefix: string): Record<string, string> {
     DATABASE_URL: inject('databaseUrl'),
     REDIS_KEY_PREFIX: prefix,
     LOG_LEVEL: 'info',
+    // Tests prove "received nothing" by waiting for a stats marker: it should not wait for company.
+    DASHBOARD_STATS_HOLD_MS: '0',
   };
 }
 

@@ -30,6 +30,7 @@ export default fp(
         subscriber: app.redis.sub,
         keyPrefix: config.redisKeyPrefix,
         recoveryWindowMs: config.recoveryWindowMs,
+        dashboardStatsHoldMs: config.dashboardStatsHoldMs,
         log: log.child({ module: 'adapter' }),
       }),
       // A client that reconnects within the window (to any node) gets its rooms and missed packets back,

@@ -3,7 +3,7 @@ import type { Log } from '@care-chat/runtime';
 import { TokenBucket } from '../limits/token-bucket.js';
 import { answerEvents, type HandlerContext } from './answer.js';
 import { handlers } from './handler-table.js';
-import { forgetHandshakeToken } from './handshake-token.js';
+import { trimHandshake } from './handshake-token.js';
 import type { GatewaySocket } from './types.js';
 
 type Services = Omit<HandlerContext, 'socket' | 'log' | 'rate'>;
@@ -45,7 +45,7 @@ export function onConnection(
   // The upgrade request (its raw headers, parser and buffers) is not needed past the handshake, whose
   // headers and query Socket.IO keeps apart; letting it go is Socket.IO's own advice on memory.
   (socket.conn as { request: unknown }).request = null;
-  forgetHandshakeToken(socket.handshake);
+  trimHandshake(socket.handshake);
   // The counts now, and with them the client's first recovery offset: a connection cut before anything
   // else reached it can still be recovered.
   services.stats

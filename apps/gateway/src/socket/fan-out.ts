@@ -44,21 +44,33 @@ const mergeable = ({ options }: Encoded) => options.wsPreEncodedFrame !== undefi
  * - Order: every socket gets its packets in stream order, all it is owed in one write, from whichever job
  *   reaches it first. Jobs need not run in order, so the smallest goes first: a chat-list update is not
  *   held behind `dashboard_stats` to every socket, whichever of the two was read first.
+ * - Held back: a broadcast may wait a moment (`holdBack`) for the next packet to each of its sockets and
+ *   go out in the same write; sockets that get none by then are written anyway.
  * - Fewer writes: a WebSocket that several packets reach at once gets them, still as separate frames, back
  *   to back in one write. A gateway's time under fan-out is mostly system calls, one per write, so a
  *   backlog is cleared in fewer, larger writes instead of growing.
  */
+interface Job {
+  /** Sockets not yet written to; each socket is in one job only: the one that will reach it first. */
+  sockets: Set<FanOutSocket>;
+  /** `performance.now()` before which the job waits (0: none): for packets that can wait for company. */
+  notBefore: number;
+}
+
 export class FanOut {
   readonly #adapter: AdapterInternals;
-  /** Sockets not yet written to, each in one job only: the one that will reach it first. */
-  readonly #jobs: Set<FanOutSocket>[] = [];
+  readonly #holdBack: (broadcast: Broadcast) => number;
+  readonly #jobs: Job[] = [];
   /** What each socket in a job is owed, in stream order. */
-  readonly #owed = new Map<FanOutSocket, { job: Set<FanOutSocket>; packets: Encoded[] }>();
+  readonly #owed = new Map<FanOutSocket, { job: Job; packets: Encoded[] }>();
   #seq = 0;
-  #scheduled = false;
+  #immediate = false;
+  #timer: { at: number; timeout: NodeJS.Timeout } | undefined;
 
-  constructor(adapter: AdapterInternals) {
+  /** `holdBack` says how long (ms) a broadcast may wait for the next packet to each of its sockets. */
+  constructor(adapter: AdapterInternals, holdBack: (broadcast: Broadcast) => number = () => 0) {
     this.#adapter = adapter;
+    this.#holdBack = holdBack;
   }
 
   /** Takes broadcasts in stream order, a job each, and writes what one slice allows at once. */
@@ -67,23 +79,25 @@ export class FanOut {
       const encoded = this.#encode(broadcast);
       const recipients: FanOutSocket[] = [];
       this.#adapter.apply(broadcast.options, (socket) => recipients.push(socket));
-      const job = new Set<FanOutSocket>();
+      const hold = this.#holdBack(broadcast);
+      const job: Job = { sockets: new Set(), notBefore: hold > 0 ? performance.now() + hold : 0 };
       for (const socket of recipients) {
         const owed = this.#owed.get(socket);
         if (owed === undefined) {
-          job.add(socket);
+          job.sockets.add(socket);
           this.#owed.set(socket, { job, packets: [encoded] });
           continue;
         }
         owed.packets.push(encoded);
-        // Smaller jobs go first: a socket still owed by a larger job moves to this one, with all it is owed.
-        if (owed.job.size > recipients.length) {
-          owed.job.delete(socket);
-          job.add(socket);
+        // A socket goes with the job that will reach it first, with all it is owed: a job that may go now
+        // before one that waits, a smaller before a larger.
+        if (job.notBefore === 0 && (owed.job.notBefore > 0 || owed.job.sockets.size > recipients.length)) {
+          owed.job.sockets.delete(socket);
+          job.sockets.add(socket);
           owed.job = job;
         }
       }
-      if (job.size > 0) this.#jobs.push(job);
+      if (job.sockets.size > 0) this.#jobs.push(job);
     }
     this.#slice();
   }
@@ -97,34 +111,56 @@ export class FanOut {
     return { seq: this.#seq++, packets: this.#adapter._encode(packet, packetOptions), options: packetOptions };
   }
 
-  /** Writes up to SLICE sockets' packets, smallest job first, and comes back for the rest. */
+  /** Writes up to SLICE sockets' packets, smallest ready job first, and comes back for the rest. */
   #slice(): void {
     const merged = new Map<string, Encoded>();
+    const now = performance.now();
     let budget = SLICE;
     while (budget > 0) {
-      const job = this.#smallest();
+      const job = this.#smallestReady(now);
       if (job === undefined) break;
-      for (const socket of job) {
-        job.delete(socket);
+      for (const socket of job.sockets) {
+        job.sockets.delete(socket);
         const owed = this.#owed.get(socket);
         this.#owed.delete(socket);
         if (owed !== undefined) this.#write(socket, owed.packets, merged);
         if (--budget === 0) break;
       }
     }
-    for (let i = this.#jobs.length - 1; i >= 0; i--) if (this.#jobs[i]?.size === 0) this.#jobs.splice(i, 1);
-    if (this.#jobs.length === 0 || this.#scheduled) return;
-    this.#scheduled = true;
-    setImmediate(() => {
-      this.#scheduled = false;
-      this.#slice();
-    });
+    for (let i = this.#jobs.length - 1; i >= 0; i--) if (this.#jobs[i]?.sockets.size === 0) this.#jobs.splice(i, 1);
+    this.#schedule(now);
   }
 
-  #smallest(): Set<FanOutSocket> | undefined {
-    let smallest: Set<FanOutSocket> | undefined;
-    for (const job of this.#jobs)
-      if (job.size > 0 && (smallest === undefined || job.size < smallest.size)) smallest = job;
+  /** Again at once while a job is ready, else when the first waiting one is. */
+  #schedule(now: number): void {
+    const next = Math.min(...this.#jobs.map((job) => job.notBefore));
+    if (next === Number.POSITIVE_INFINITY) return;
+    if (next <= now) {
+      if (this.#immediate) return;
+      this.#immediate = true;
+      setImmediate(() => {
+        this.#immediate = false;
+        this.#slice();
+      });
+      return;
+    }
+    if (this.#timer !== undefined && this.#timer.at <= next) return;
+    clearTimeout(this.#timer?.timeout);
+    this.#timer = {
+      at: next,
+      timeout: setTimeout(() => {
+        this.#timer = undefined;
+        this.#slice();
+      }, next - now),
+    };
+  }
+
+  #smallestReady(now: number): Job | undefined {
+    let smallest: Job | undefined;
+    for (const job of this.#jobs) {
+      if (job.sockets.size === 0 || job.notBefore > now) continue;
+      if (smallest === undefined || job.sockets.size < smallest.sockets.size) smallest = job;
+    }
     return smallest;
   }
 

@@ -13,13 +13,13 @@ export function handshakeToken(handshake: GatewaySocket['handshake']): string | 
 }
 
 /**
- * Drops the token, wherever it came, from a handshake that has been authenticated: nothing reads it again,
- * it should not outlive its check in memory, and with the URL that carried it it is most of what a
- * handshake holds for the life of the connection.
+ * Keeps of an authenticated handshake only what is read again: not the token, wherever it came (it should
+ * not outlive its check in memory), nor the headers (a browser's cookies among them), nor the URL that
+ * carried the token. Past the handshake they are most of what a connection would hold for its life.
  */
-export function forgetHandshakeToken(handshake: GatewaySocket['handshake']): void {
+export function trimHandshake(handshake: GatewaySocket['handshake']): void {
   delete (handshake.auth as Record<string, unknown>).token;
   delete handshake.query.token;
-  delete handshake.headers.authorization;
+  handshake.headers = {};
   handshake.url = handshake.url.slice(0, handshake.url.indexOf('?') >>> 0);
 }

@@ -1,9 +1,11 @@
 import {
   BROADCAST_TYPE,
   type BroadcastData,
+  DASHBOARD_ROOM,
   DEFAULT_NAMESPACE,
   EVENT_PACKET_TYPE,
   redisKeys,
+  ServerEvent,
   trimArgs,
 } from '@care-chat/contract';
 import type { Log } from '@care-chat/runtime';
@@ -29,6 +31,8 @@ export interface StreamAdapterOptions {
   subscriber: Redis;
   keyPrefix: string;
   recoveryWindowMs: number;
+  /** How long `dashboard_stats` to the dashboard room may wait to share a socket's next write. */
+  dashboardStatsHoldMs: number;
   log: Log;
 }
 
@@ -72,6 +76,14 @@ function compareIds(a: string, b: string): number {
   return aMs - bMs || aSeq - bSeq;
 }
 
+/**
+ * Counts for every dashboard, replaced by the next ones within a second: they can wait a moment for a
+ * socket's next packet and go out in the same write. (Not the stats a socket asked for: those go to its
+ * own room.)
+ */
+const isDashboardStats = ({ packet, options }: Broadcast) =>
+  packet.data[0] === ServerEvent.DashboardStats && options.rooms.size === 1 && options.rooms.has(DASHBOARD_ROOM);
+
 const reaches = (rooms: readonly string[], opts: BroadcastData['opts']) =>
   (opts.rooms.length === 0 || rooms.some((room) => opts.rooms.includes(room))) &&
   !rooms.some((room) => opts.except.includes(room));
@@ -105,12 +117,15 @@ class StreamAdapter extends ClusterAdapterWithHeartbeat {
   #delivered = '0-0';
   #closed = false;
   #refresh: NodeJS.Timeout | undefined;
-  readonly #fanOut = new FanOut(this as unknown as AdapterInternals);
+  readonly #fanOut: FanOut;
 
   constructor(nsp: unknown, options: StreamAdapterOptions) {
     super(nsp, { heartbeatInterval: 5000, heartbeatTimeout: 10_000 });
     this.#opts = options;
     this.#keys = redisKeys(options.keyPrefix);
+    this.#fanOut = new FanOut(this as unknown as AdapterInternals, (broadcast) =>
+      isDashboardStats(broadcast) ? options.dashboardStatsHoldMs : 0,
+    );
     const channels = [this.#keys.clusterChannel(), this.#keys.clusterChannel(this.uid)];
     void options.subscriber.subscribe(...channels).catch((err: Error) => options.log.warn({ err }, 'subscribe failed'));
     options.subscriber.on('message', (channel: string, payload: string) => {
