@@ -271,31 +271,42 @@ async function ingest(): Promise<Row> {
   return summary;
 }
 
+const sum = (numbers: number[]) => numbers.reduce((total, n) => total + n, 0);
+
+/**
+ * Connects `clients` idle dashboards to a tier and reads its nodes' memory before and after (once the
+ * connection burst's garbage has had time to go): RSS, and the JavaScript heap where the nodes report it.
+ */
+async function idleMemory(probes: TierProbes, clients: number) {
+  const heapUsed = async () => (probes.tier.db === null ? 0 : sum(await probes.metric('nodejs_heap_size_used_bytes')));
+  const [before, heapBefore] = [sum(probes.gateways.map((probe) => probe.rss())), await heapUsed()];
+  const population = receiversFor(clients, 1);
+  const connects = await population.connect(probes.urls, clients);
+  await new Promise((resolve) => setTimeout(resolve, 5000));
+  const [after, heapAfter] = [sum(probes.gateways.map((probe) => probe.rss())), await heapUsed()];
+  await population.close();
+  const kbEach = (bytes: number) => Math.round((bytes / clients / 1024) * 10) / 10;
+  return { connects, before, after, kb: kbEach(after - before), heapKb: kbEach(heapAfter - heapBefore) };
+}
+
 async function idle(): Promise<Row> {
   const clients = number(values.clients, 10_000);
   const gateways = gatewaysFor('idle');
-  const summary = await withTier(await ourTier(gateways, 0), async (probes) => {
-    const sum = (numbers: number[]) => numbers.reduce((total, n) => total + n, 0);
-    const heapUsed = async () => sum(await probes.metric('nodejs_heap_size_used_bytes'));
-    const [before, heapBefore] = [sum(probes.gateways.map((probe) => probe.rss())), await heapUsed()];
-    const population = receiversFor(clients, 1);
-    const connects = await population.connect(probes.urls, clients);
-    // Let the connection burst's garbage be collected before reading memory.
-    await new Promise((resolve) => setTimeout(resolve, 5000));
-    const [after, heapAfter] = [sum(probes.gateways.map((probe) => probe.rss())), await heapUsed()];
-    await population.close();
-    const kbEach = (bytes: number) => Math.round((bytes / clients / 1024) * 10) / 10;
-    return {
-      clients,
-      gateways,
-      connects_per_s: Math.round(connects),
-      gateway_rss_before_mb: mb(before),
-      gateway_rss_after_mb: mb(after),
-      kb_per_connection: kbEach(after - before),
-      // The JavaScript heap's share: RSS also holds sockets' native state and the heap's unused room.
-      heap_kb_per_connection: kbEach(heapAfter - heapBefore),
-    };
-  });
+  const ours = await withTier(await ourTier(gateways, 0), (probes) => idleMemory(probes, clients));
+  const bare = await withTier(await startBareTier(gateways, false), (probes) => idleMemory(probes, clients));
+  const summary = {
+    clients,
+    gateways,
+    connects_per_s: Math.round(ours.connects),
+    gateway_rss_before_mb: mb(ours.before),
+    gateway_rss_after_mb: mb(ours.after),
+    kb_per_connection: ours.kb,
+    // The JavaScript heap's share: RSS also holds sockets' native state and the heap's unused room.
+    heap_kb_per_connection: ours.heapKb,
+    // The same connections on Socket.IO alone (bare-node.ts), in this run: the lower bound.
+    bare_socket_io_kb_per_connection: bare.kb,
+    vs_bare: (ours.kb / Math.max(0.1, bare.kb)).toFixed(2),
+  };
   writeReport('idle', summary, {});
   return summary;
 }

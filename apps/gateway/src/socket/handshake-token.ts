@@ -13,13 +13,15 @@ export function handshakeToken(handshake: GatewaySocket['handshake']): string | 
 }
 
 /**
- * Keeps of an authenticated handshake only what is read again: not the token, wherever it came (it should
- * not outlive its check in memory), nor the headers (a browser's cookies among them), nor the URL that
- * carried the token. Past the handshake they are most of what a connection would hold for its life.
+ * Drops the token, wherever it came, from a handshake that has been authenticated: nothing reads it again,
+ * it should not outlive its check in memory, and with the URL that carried it it is much of what a
+ * handshake holds for the life of the connection. (Dropping all the headers was tried: it did not
+ * measurably save memory.)
  */
 export function trimHandshake(handshake: GatewaySocket['handshake']): void {
-  delete (handshake.auth as Record<string, unknown>).token;
-  delete handshake.query.token;
-  handshake.headers = {};
+  const { auth, query, headers } = handshake as { auth: Record<string, unknown> } & typeof handshake;
+  if ('token' in auth) delete auth.token;
+  if ('token' in query) delete query.token;
+  if ('authorization' in headers) delete headers.authorization;
   handshake.url = handshake.url.slice(0, handshake.url.indexOf('?') >>> 0);
 }
