@@ -333,6 +333,10 @@ if (values.profile) {
 }
 await run();
 if (values.profile) {
-  writeReport(`${scenario}-profile`, { profiles }, { 'self time': summarizeProfiles(profiles, roles) });
+  writeReport(
+    `${scenario}-profile`,
+    { profiles: `bench/results/profiles/${scenario}` },
+    { 'self time': summarizeProfiles(profiles, roles) },
+  );
 }
 process.exit(0);
