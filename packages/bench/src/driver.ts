@@ -1,7 +1,8 @@
 import { Agent, request } from 'node:http';
 import { CUSTOMER_TYPES, routeOf } from '@care-chat/contract';
-import { chatSummary, SAMPLE_NUMBERS, signBody, TEST_APP_SECRET, textWebhook } from '@care-chat/testkit/tools';
+import { chatSummary, signBody, textWebhook } from '@care-chat/testkit/tools';
 import { nowMicros } from './clock.js';
+import type { Credentials } from './credentials.js';
 import { Latencies } from './latency.js';
 
 // Plain http on kept-alive sockets: fetch costs the generator several times more per request.
@@ -19,18 +20,18 @@ const typeOf = (m: number) => CUSTOMER_TYPES[m % CUSTOMER_TYPES.length] ?? 'Part
  * Meta: a signed webhook of one text, from a customer of its own (so each update carries its own
  * message), to the number of the message's customer type.
  */
-export const webhooks: Target = {
+export const webhooks = ({ appSecret, numbers }: Credentials): Target => ({
   path: '/webhooks/whatsapp',
   request(m, text) {
     const body = JSON.stringify(
-      textWebhook({ phoneNumberId: SAMPLE_NUMBERS[typeOf(m)], from: `91${String(m).padStart(10, '0')}`, text }),
+      textWebhook({ phoneNumberId: numbers[typeOf(m)], from: `91${String(m).padStart(10, '0')}`, text }),
     );
     return {
       body,
-      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, TEST_APP_SECRET) },
+      headers: { 'content-type': 'application/json', 'x-hub-signature-256': signBody(body, appSecret) },
     };
   },
-};
+});
 
 /** A bare Socket.IO node (bare-node.ts): the room update itself, emitted as it arrives. */
 export const bareEmits: Target = {

@@ -1,12 +1,14 @@
 /**
- * `npm run bench -- --scenario realistic|fanout|ingest|idle|compare|all [--clients N] [--rate R] [--seconds T]
- * [--gateways G] [--workers W] [--concurrency C] [--threads N] [--profile]`: starts the tier from the built apps (or,
- * for compare, bare Socket.IO nodes too), opens light clients in N receiver threads, drives signed
- * webhooks, and writes bench/results/<scenario>.json and .md. It stops by itself.
+ * `npm run bench -- --scenario realistic|fanout|ingest|idle|compare|all [--clients N] [--rate R]
+ * [--seconds T] [--gateways G] [--workers W] [--concurrency C] [--threads N] [--profile] [--urls U1,U2]`:
+ * starts the tier from the built apps (or, for compare, bare Socket.IO nodes too) or targets running
+ * URLs, opens light clients in N receiver threads, drives signed webhooks, and writes
+ * bench/results/<scenario>.json and .md. It stops by itself.
  */
 import { mkdirSync, rmSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { type Credentials, TEST_CREDENTIALS, targetCredentials } from './credentials.js';
 import { bareEmits, type Target, webhooks } from './driver.js';
 import { ProcessProbe } from './process-probe.js';
 import { summarizeProfiles } from './profile-summary.js';
@@ -14,7 +16,7 @@ import { LocalReceivers, type Receivers, ThreadReceivers } from './receivers.js'
 import { type Row, resultsDir, writeReport } from './report.js';
 import { driveAndSettle, type StepResult } from './step.js';
 import { scoreTargets } from './targets.js';
-import { type BenchTier, startBareTier, startTier } from './tier.js';
+import { type BenchTier, remoteTier, startBareTier, startTier } from './tier.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,13 +29,21 @@ const { values } = parseArgs({
     concurrency: { type: 'string' },
     threads: { type: 'string' },
     profile: { type: 'boolean', default: false },
+    urls: { type: 'string' },
   },
 });
 const scenario = values.scenario ?? 'realistic';
 const number = (value: string | undefined, fallback: number) => (value === undefined ? fallback : Number(value));
-/** Gateways a scenario runs on: `--gateways`, or 1 to measure idle memory and 2 otherwise. */
-const gatewaysFor = (name: string) => number(values.gateways, name === 'idle' ? 1 : 2);
+
 const mb = (bytes: number) => Math.round(bytes / 1024 / 1024);
+/**
+ * `--urls`: a running tier, signed for with its own secrets (see credentials.ts), its stored messages
+ * counted when DATABASE_URL reaches its database; else one started here.
+ */
+const targetUrls = values.urls?.split(',').filter(Boolean);
+const credentials: Credentials = targetUrls === undefined ? TEST_CREDENTIALS : targetCredentials(process.env);
+/** Gateways a scenario runs on: those at `--urls`, `--gateways`, or 1 to measure idle memory and 2 otherwise. */
+const gatewaysFor = (name: string) => targetUrls?.length ?? number(values.gateways, name === 'idle' ? 1 : 2);
 const workerEnv: Record<string, string> =
   values.concurrency === undefined ? {} : { WORKER_CONCURRENCY: values.concurrency };
 
@@ -49,9 +59,9 @@ class TierProbes {
   readonly #workers: ProcessProbe[];
 
   constructor(readonly tier: BenchTier) {
-    this.urls = tier.gateways.map((node) => node.url);
-    this.gateways = tier.gateways.map((node) => new ProcessProbe(node.process.child.pid ?? 0));
-    this.#workers = tier.workers.map((worker) => new ProcessProbe(worker.child.pid ?? 0));
+    this.urls = tier.urls;
+    this.gateways = tier.gatewayPids.map((pid) => new ProcessProbe(pid));
+    this.#workers = tier.workerPids.map((pid) => new ProcessProbe(pid));
   }
 
   /** Since the last call: restart the window before a measurement. */
@@ -60,10 +70,10 @@ class TierProbes {
     return {
       generator_cpu: generator.cpu().toFixed(2),
       generator_loop_p99_ms: Math.round(loopDelay.percentile(99) / 1e6),
-      gateway_cpu: gatewayCpu.map((cpu) => cpu.toFixed(2)).join(' + '),
+      gateway_cpu: gatewayCpu.map((cpu) => cpu.toFixed(2)).join(' + ') || '-',
       gateway_cpu_total: gatewayCpu.reduce((sum, cpu) => sum + cpu, 0).toFixed(2),
       worker_cpu: this.#workers.map((probe) => probe.cpu().toFixed(2)).join(' + ') || '-',
-      gateway_rss_mb: this.gateways.map((probe) => mb(probe.rss())).join(' + '),
+      gateway_rss_mb: this.gateways.map((probe) => mb(probe.rss())).join(' + ') || '-',
       worker_rss_mb: this.#workers.map((probe) => mb(probe.rss())).join(' + ') || '-',
       ...(loopDelay.reset() ?? {}),
     };
@@ -79,7 +89,7 @@ class TierProbes {
 
   /** Each gateway's event-loop lag p99 (ms) since it started (bare nodes have no /metrics). */
   async lag(): Promise<string> {
-    if (this.tier.db === null) return '-';
+    if (this.tier.kind === 'bare') return '-';
     return (await this.metric('nodejs_eventloop_lag_p99_seconds')).map((s) => Math.round(s * 1000)).join(' + ');
   }
 
@@ -91,17 +101,17 @@ class TierProbes {
 /** The dashboards: in this thread, or over `--threads` worker threads (2 by default past 5,000 clients). */
 function receiversFor(clients: number, maxMessages: number): Receivers {
   const threads = number(values.threads, clients > 5000 ? 2 : 0);
-  return threads > 0 ? new ThreadReceivers(threads, maxMessages) : new LocalReceivers(maxMessages);
+  return threads > 0
+    ? new ThreadReceivers(threads, maxMessages, credentials.jwtSecret)
+    : new LocalReceivers(maxMessages, credentials.jwtSecret);
 }
 
 /** With `--profile`, which process each profile is, by pid. */
 const roles = new Map<number, string>();
 
 async function withTier<T>(tier: BenchTier, use: (probes: TierProbes) => Promise<T>): Promise<T> {
-  for (const [i, node] of tier.gateways.entries()) {
-    roles.set(node.process.child.pid ?? 0, `gateway ${i + 1} of ${tier.gateways.length}`);
-  }
-  for (const [i, worker] of tier.workers.entries()) roles.set(worker.child.pid ?? 0, `worker ${i + 1}`);
+  for (const [i, pid] of tier.gatewayPids.entries()) roles.set(pid, `gateway ${i + 1} of ${tier.gatewayPids.length}`);
+  for (const [i, pid] of tier.workerPids.entries()) roles.set(pid, `worker ${i + 1}`);
   try {
     return await use(new TierProbes(tier));
   } finally {
@@ -109,7 +119,9 @@ async function withTier<T>(tier: BenchTier, use: (probes: TierProbes) => Promise
   }
 }
 
-const ourTier = (gateways: number, workers = number(values.workers, 1)) => startTier(gateways, workers, workerEnv);
+/** This tier: the running one at `--urls`, or `gateways` and `--workers` started here. */
+const ourTier = (gateways: number, workers = number(values.workers, 1)) =>
+  targetUrls === undefined ? startTier(gateways, workers, workerEnv) : remoteTier(targetUrls, process.env.DATABASE_URL);
 
 /**
  * Raises the rate step by step (`--rate` gives a single step) until `over` says the tier can no longer keep
@@ -131,7 +143,15 @@ async function rampUp(
   const results: StepResult[] = [];
   for (const rate of rates) {
     probes.resources();
-    const step = await driveAndSettle(population, probes.urls, webhooks, first, rate, seconds, probes.tier.db);
+    const step = await driveAndSettle(
+      population,
+      probes.urls,
+      webhooks(credentials),
+      first,
+      rate,
+      seconds,
+      probes.tier.db,
+    );
     steps.push(await probes.step(step));
     results.push(step);
     first += rate * seconds;
@@ -164,8 +184,8 @@ async function measure(
 const VARIANTS: { name: string; start: () => Promise<BenchTier>; target: Target }[] = [
   { name: 'Socket.IO alone, 1 node, no Redis (lower bound)', start: () => startBareTier(1, false), target: bareEmits },
   { name: 'Socket.IO alone, 2 nodes, Redis adapter', start: () => startBareTier(2, true), target: bareEmits },
-  { name: 'this tier, 1 gateway', start: () => ourTier(1, 1), target: webhooks },
-  { name: 'this tier, 2 gateways', start: () => ourTier(2, 1), target: webhooks },
+  { name: 'this tier, 1 gateway', start: () => ourTier(1, 1), target: webhooks(credentials) },
+  { name: 'this tier, 2 gateways', start: () => ourTier(2, 1), target: webhooks(credentials) },
 ];
 
 /**
@@ -219,7 +239,9 @@ async function compare(): Promise<Row> {
 async function realistic(): Promise<Row> {
   const [clients, rate, seconds] = [number(values.clients, 1000), number(values.rate, 50), number(values.seconds, 30)];
   const gateways = gatewaysFor('realistic');
-  const row = await withTier(await ourTier(gateways), (probes) => measure(probes, webhooks, clients, rate, seconds));
+  const row = await withTier(await ourTier(gateways), (probes) =>
+    measure(probes, webhooks(credentials), clients, rate, seconds),
+  );
   const summary = { clients, gateways, rate, seconds, ...row };
   writeReport('realistic', summary, {});
   return summary;
@@ -278,7 +300,8 @@ const sum = (numbers: number[]) => numbers.reduce((total, n) => total + n, 0);
  * connection burst's garbage has had time to go): RSS, and the JavaScript heap where the nodes report it.
  */
 async function idleMemory(probes: TierProbes, clients: number) {
-  const heapUsed = async () => (probes.tier.db === null ? 0 : sum(await probes.metric('nodejs_heap_size_used_bytes')));
+  const heapUsed = async () =>
+    probes.tier.kind === 'bare' ? 0 : sum(await probes.metric('nodejs_heap_size_used_bytes'));
   const [before, heapBefore] = [sum(probes.gateways.map((probe) => probe.rss())), await heapUsed()];
   const population = receiversFor(clients, 1);
   const connects = await population.connect(probes.urls, clients);
@@ -324,6 +347,9 @@ async function all(): Promise<Row> {
 
 const run = scenario === 'all' ? all : SCENARIOS[scenario];
 if (run === undefined) throw new Error(`unknown scenario ${scenario}: all, ${Object.keys(SCENARIOS).join(', ')}`);
+if (targetUrls !== undefined && !['realistic', 'fanout', 'ingest'].includes(scenario)) {
+  throw new Error(`--urls: ${scenario} needs processes it starts itself; realistic, fanout and ingest can target URLs`);
+}
 // `--profile`: the apps run under `node --cpu-prof`; their profiles are summed up in <scenario>-profile.md.
 const profiles = `${resultsDir}/profiles/${scenario}`;
 if (values.profile) {

@@ -27,7 +27,11 @@ export class Population {
    */
   #latencies: Latencies = { endToEnd: [], fromStream: [] };
 
-  constructor(private readonly maxMessages: number) {
+  /** `jwtSecret` signs each dashboard's token (HS256). */
+  constructor(
+    private readonly maxMessages: number,
+    private readonly jwtSecret: string,
+  ) {
     this.#seen = new Uint8Array(0);
   }
 
@@ -53,7 +57,7 @@ export class Population {
       const room = type === -1 ? null : routeOf(CUSTOMER_TYPES[type] ?? 'Partner').room;
       const client = new LightClient(
         urls[index % urls.length] ?? '',
-        signToken({ sub: `bench_${index}` }),
+        signToken({ sub: `bench_${index}` }, { key: this.jwtSecret }),
         room,
         (m, sent, streamMs) => this.record(index, m, sent, streamMs),
       );

@@ -3,7 +3,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Population } from './population.js';
 
 // One thread's share of the benchmark's dashboards; commands come from ThreadReceivers.
-const population = new Population((workerData as { maxMessages: number }).maxMessages);
+const { maxMessages, jwtSecret } = workerData as { maxMessages: number; jwtSecret: string };
+const population = new Population(maxMessages, jwtSecret);
 // A late receipt may be this thread's lag, not the tier's: the lag is reported with each take.
 const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 loopDelay.enable();

@@ -33,8 +33,8 @@ export class LocalReceivers implements Receivers {
   readonly perType = [0, 0, 0, 0];
   readonly #population: Population;
 
-  constructor(maxMessages: number) {
-    this.#population = new Population(maxMessages);
+  constructor(maxMessages: number, jwtSecret: string) {
+    this.#population = new Population(maxMessages, jwtSecret);
   }
 
   async connect(urls: readonly string[], count: number, rooms = true): Promise<number> {
@@ -64,9 +64,11 @@ export class ThreadReceivers implements Receivers {
   #calls = 0;
   readonly #pending = new Map<number, (value: unknown) => void>();
 
-  constructor(threads: number, maxMessages: number) {
+  constructor(threads: number, maxMessages: number, jwtSecret: string) {
     this.#workers = Array.from({ length: threads }, () => {
-      const worker = new Worker(new URL('./receiver-thread.js', import.meta.url), { workerData: { maxMessages } });
+      const worker = new Worker(new URL('./receiver-thread.js', import.meta.url), {
+        workerData: { maxMessages, jwtSecret },
+      });
       worker.on('message', ({ id, value }: Reply) => this.#pending.get(id)?.(value));
       return worker;
     });

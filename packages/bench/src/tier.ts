@@ -2,19 +2,32 @@ import { randomUUID } from 'node:crypto';
 import { type AppProcess, type GatewayNode, launchGateway, launchWorker, startNode } from '@care-chat/testkit/tools';
 import pg from 'pg';
 
+/** What a scenario runs against: gateway URLs, and the local processes behind them where there are some. */
 export interface BenchTier {
-  gateways: GatewayNode[];
-  workers: AppProcess[];
-  /** The tier's database, where there is one. */
+  /** `ours`: this tier, started here; `bare`: bare Socket.IO nodes; `remote`: running URLs. */
+  kind: 'ours' | 'bare' | 'remote';
+  urls: string[];
+  /** Processes started here, probed for CPU and memory (none for running URLs). */
+  gatewayPids: number[];
+  workerPids: number[];
+  /** The tier's database, where the bench can read it. */
   db: pg.Client | null;
   stop: () => Promise<void>;
 }
+
+const pidOf = (process: AppProcess) => process.child.pid ?? 0;
+// BENCH_NODE_FLAGS go to the apps' node (`--profile` sets `--cpu-prof`).
+const nodeFlags = () => process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
 
 /**
  * The tier as users start it (the built apps), on this machine's Redis (under a prefix of its own) and a
  * PostgreSQL database of its own, tuned for load: no limits in the way, logs at info.
  */
-export async function startTier(gatewayCount: number, workerCount: number, extraEnv: Record<string, string> = {}) {
+export async function startTier(
+  gatewayCount: number,
+  workerCount: number,
+  extraEnv: Record<string, string> = {},
+): Promise<BenchTier> {
   const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const name = `bench_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -32,17 +45,17 @@ export async function startTier(gatewayCount: number, workerCount: number, extra
     STATS_INTERVAL_MS: '1000',
     ...extraEnv,
   };
-  // BENCH_NODE_FLAGS go to the apps' node: `--cpu-prof --cpu-prof-dir=/tmp/prof` profiles them.
-  const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
   const gateways: GatewayNode[] = [];
-  for (let i = 0; i < gatewayCount; i++) gateways.push(await launchGateway(env, flags));
+  for (let i = 0; i < gatewayCount; i++) gateways.push(await launchGateway(env, nodeFlags()));
   const workers: AppProcess[] = [];
-  for (let i = 0; i < workerCount; i++) workers.push(await launchWorker(env, flags));
+  for (let i = 0; i < workerCount; i++) workers.push(await launchWorker(env, nodeFlags()));
   const db = new pg.Client({ connectionString: databaseUrl });
   await db.connect();
   return {
-    gateways,
-    workers,
+    kind: 'ours',
+    urls: gateways.map((node) => node.url),
+    gatewayPids: gateways.map((node) => pidOf(node.process)),
+    workerPids: workers.map(pidOf),
     db,
     stop: async () => {
       await Promise.all([...gateways.map((node) => node.process.stop()), ...workers.map((worker) => worker.stop())]);
@@ -50,7 +63,7 @@ export async function startTier(gatewayCount: number, workerCount: number, extra
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
     },
-  } satisfies BenchTier;
+  };
 }
 
 /**
@@ -64,19 +77,36 @@ export async function startBareTier(nodeCount: number, shareRooms: boolean): Pro
         REDIS_KEY_PREFIX: `bench_bare_${randomUUID().slice(0, 8)}`,
       }
     : {};
-  const flags = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? [];
-  const gateways: GatewayNode[] = [];
+  const nodes: { process: AppProcess; url: string }[] = [];
   for (let i = 0; i < nodeCount; i++) {
-    const process = startNode('packages/bench/dist/bare-node.js', env, [], flags);
+    const process = startNode('packages/bench/dist/bare-node.js', env, [], nodeFlags());
     const { port } = (await process.waitForLog((line) => typeof line.port === 'number')) as unknown as { port: number };
-    gateways.push({ process, port, url: `http://127.0.0.1:${port}` });
+    nodes.push({ process, url: `http://127.0.0.1:${port}` });
   }
   return {
-    gateways,
-    workers: [],
+    kind: 'bare',
+    urls: nodes.map((node) => node.url),
+    gatewayPids: nodes.map((node) => pidOf(node.process)),
+    workerPids: [],
     db: null,
     stop: async () => {
-      await Promise.all(gateways.map((node) => node.process.stop()));
+      await Promise.all(nodes.map((node) => node.process.stop()));
+    },
+  };
+}
+
+/** A tier already running at `urls`; with `databaseUrl`, what it persists is counted too. */
+export async function remoteTier(urls: readonly string[], databaseUrl: string | undefined): Promise<BenchTier> {
+  const db = databaseUrl === undefined ? null : new pg.Client({ connectionString: databaseUrl });
+  await db?.connect();
+  return {
+    kind: 'remote',
+    urls: urls.map((url) => url.replace(/\/+$/, '')),
+    gatewayPids: [],
+    workerPids: [],
+    db,
+    stop: async () => {
+      await db?.end();
     },
   };
 }

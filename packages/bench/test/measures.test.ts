@@ -1,6 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { describe, expect, it } from 'vitest';
+import { targetCredentials } from '../src/credentials.js';
 import { Latencies } from '../src/latency.js';
 import { Population } from '../src/population.js';
 import { summarizeProfiles } from '../src/profile-summary.js';
@@ -17,7 +18,7 @@ describe('Latencies', () => {
 
 describe('Population tally', () => {
   it("owes each message to every client of its type's room, and counts what is missing or repeated", () => {
-    const population = new Population(8);
+    const population = new Population(8, 'unused: nothing connects');
     // One client per customer type, as connect() spreads them; counting needs no sockets.
     for (let type = 0; type < 4; type++) population.assign(type, type);
     population.record(0, 0);
@@ -79,5 +80,21 @@ describe('summarizeProfiles', () => {
       { process: 'gateway 1 of 2 (pid 4242)', kind: 'function', name: 'writev', self: '50.0%' },
       { process: 'gateway 1 of 2 (pid 4242)', kind: 'function', name: '(idle)', self: '25.0%' },
     ]);
+  });
+});
+
+describe('targetCredentials', () => {
+  const numbers = { Partner: '11', Customer: '22', Vendor: '33', SRDP: '44' };
+
+  it("reads a running tier's secrets and numbers from the variables its services read", () => {
+    const env = { JWT_SECRET: 'j', WHATSAPP_APP_SECRET: 'a', WHATSAPP_NUMBERS: JSON.stringify(numbers) };
+    expect(targetCredentials(env)).toEqual({ jwtSecret: 'j', appSecret: 'a', numbers });
+  });
+
+  it('names every missing or incomplete variable at once', () => {
+    const env = { WHATSAPP_NUMBERS: JSON.stringify({ Partner: '11' }) };
+    expect(() => targetCredentials(env)).toThrow(
+      'JWT_SECRET: is required; WHATSAPP_APP_SECRET: is required; WHATSAPP_NUMBERS: no phone_number_id for Customer, Vendor, SRDP',
+    );
   });
 });

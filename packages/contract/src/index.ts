@@ -9,7 +9,13 @@ export {
   streamRetentionMs,
   trimArgs,
 } from './broadcast-stream.js';
-export { assertNever, CUSTOMER_TYPES, type CustomerType, isCustomerType } from './customer-types.js';
+export {
+  assertNever,
+  CUSTOMER_TYPES,
+  type CustomerType,
+  isCustomerType,
+  parseWhatsAppNumbers,
+} from './customer-types.js';
 export {
   ClientEvent,
   type ClientToServerEvents,
