@@ -251,7 +251,7 @@ async function fanout(): Promise<Row> {
   const clients = number(values.clients, 10_000);
   const gateways = gatewaysFor('fanout');
   const { connects, steps, best, results } = await withTier(await ourTier(gateways), (probes) =>
-    rampUp(probes, [8, 16, 24, 32, 40, 48, 64], clients, number(values.seconds, 10), (step) => {
+    rampUp(probes, [4, 8, 16, 24, 32, 40, 48, 64], clients, number(values.seconds, 10), (step) => {
       return step.p99_ms > 250 || step.lost > 0;
     }),
   );
