@@ -184,6 +184,24 @@ describe('the recovery window', () => {
   });
 });
 
+describe('a session', () => {
+  it('is kept while its socket stays connected, however much longer than the recovery window', async () => {
+    const short = await tier.gateway({ RECOVERY_WINDOW_MS: '1000' });
+    try {
+      const client = await connected(dashboardClient(short.url, signToken(), { reconnection: false }));
+      await request(client, ClientEvent.JoinRoom, { room: 'PartnerApp' });
+      // Connected for three windows, by design of the test: the session must be extended meanwhile.
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      client.io.engine.close();
+      client.connect();
+      await connected(client);
+      expect(client.recovered).toBe(true);
+    } finally {
+      await short.process.stop();
+    }
+  });
+});
+
 describe('a recovered socket', () => {
   it('keeps only the rooms its token, presented again, still allows', async () => {
     // The token is read again at every reconnection: the client's `auth` may change between them.

@@ -117,6 +117,8 @@ class StreamAdapter extends ClusterAdapterWithHeartbeat {
   #delivered = '0-0';
   #closed = false;
   #refresh: NodeJS.Timeout | undefined;
+  /** Where the last extension of sessions stopped, in the sockets here. */
+  #extending: Iterator<string> | undefined;
   readonly #fanOut: FanOut;
 
   constructor(nsp: unknown, options: StreamAdapterOptions) {
@@ -141,7 +143,11 @@ class StreamAdapter extends ClusterAdapterWithHeartbeat {
     });
     // Redis without persistence forgets sessions when it restarts: the sockets here write theirs again.
     options.redis.on('ready', () => this.#markAllDirty());
-    this.#refresh = setInterval(() => this.#markAllDirty(), Math.max(1000, options.recoveryWindowMs / 3));
+    // A session lasts the recovery window in Redis; every one is extended within a third of it, a share at
+    // each tick rather than all at once, so no tick stalls a node that holds many sockets.
+    const third = options.recoveryWindowMs / 3;
+    const tick = Math.min(1000, third);
+    this.#refresh = setInterval(() => this.#extend(Math.ceil((this.#pids.size * tick) / third)), tick);
     void this.#read();
   }
 
@@ -319,6 +325,24 @@ class StreamAdapter extends ClusterAdapterWithHeartbeat {
 
   #markAllDirty(): void {
     for (const id of this.#pids.keys()) this.#markDirty(id);
+  }
+
+  /** Extends the next `count` sessions, going round the sockets here. */
+  #extend(count: number): void {
+    if (count === 0) return;
+    const pipeline = this.#opts.redis.pipeline();
+    for (let i = 0; i < count; i++) {
+      let next = this.#extending?.next();
+      if (next === undefined || next.done === true) {
+        this.#extending = this.#pids.values();
+        next = this.#extending.next();
+        if (next.done === true) break;
+      }
+      pipeline.pexpire(this.#keys.session(next.value), this.#opts.recoveryWindowMs);
+    }
+    pipeline
+      .exec()
+      .catch((err: Error) => this.#opts.log.debug({ err }, 'sessions not extended; written again on reconnect'));
   }
 
   #flush(): void {
