@@ -166,39 +166,34 @@ describe('a dashboard whose connection is cut', () => {
   });
 });
 
+/**
+ * Whether a client in a room on a gateway with a one-second recovery window comes back recovered when it
+ * stays connected for `connectedMs`, then away for `awayMs` (both by design of the tests: time is what
+ * they test).
+ */
+async function recoveredAfter(connectedMs: number, awayMs: number): Promise<boolean> {
+  const short = await tier.gateway({ RECOVERY_WINDOW_MS: '1000' });
+  try {
+    const client = await connected(dashboardClient(short.url, signToken(), { reconnection: false }));
+    await request(client, ClientEvent.JoinRoom, { room: 'PartnerApp' });
+    await new Promise((resolve) => setTimeout(resolve, connectedMs));
+    client.io.engine.close();
+    await new Promise((resolve) => setTimeout(resolve, awayMs));
+    client.connect();
+    await connected(client);
+    return client.recovered;
+  } finally {
+    await short.process.stop();
+  }
+}
+
 describe('the recovery window', () => {
   it('is configurable: past RECOVERY_WINDOW_MS a client starts a new session', async () => {
-    const short = await tier.gateway({ RECOVERY_WINDOW_MS: '1000' });
-    try {
-      const client = await connected(dashboardClient(short.url, signToken(), { reconnection: false }));
-      await request(client, ClientEvent.JoinRoom, { room: 'PartnerApp' });
-      client.io.engine.close();
-      // Longer than the window, by design of the test.
-      await new Promise((resolve) => setTimeout(resolve, 1500));
-      client.connect();
-      await connected(client);
-      expect(client.recovered).toBe(false);
-    } finally {
-      await short.process.stop();
-    }
+    expect(await recoveredAfter(0, 1500)).toBe(false);
   });
-});
 
-describe('a session', () => {
-  it('is kept while its socket stays connected, however much longer than the recovery window', async () => {
-    const short = await tier.gateway({ RECOVERY_WINDOW_MS: '1000' });
-    try {
-      const client = await connected(dashboardClient(short.url, signToken(), { reconnection: false }));
-      await request(client, ClientEvent.JoinRoom, { room: 'PartnerApp' });
-      // Connected for three windows, by design of the test: the session must be extended meanwhile.
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-      client.io.engine.close();
-      client.connect();
-      await connected(client);
-      expect(client.recovered).toBe(true);
-    } finally {
-      await short.process.stop();
-    }
+  it('counts from the disconnection: a session is kept while its socket stays connected', async () => {
+    expect(await recoveredAfter(3000, 0)).toBe(true);
   });
 });
 
