@@ -21,6 +21,7 @@ import {
   type Session,
 } from 'socket.io-adapter';
 import { type AdapterInternals, type Broadcast, FanOut } from './fan-out.js';
+import { type SessionRecord, type SessionSocket, SessionStore } from './session-store.js';
 
 export interface StreamAdapterOptions {
   /** Commands: XADD, XRANGE, SET, PUBLISH. */
@@ -35,9 +36,6 @@ export interface StreamAdapterOptions {
   dashboardStatsHoldMs: number;
   log: Log;
 }
-
-type SessionRecord = Omit<Session, 'missedPackets'>;
-type RawSocket = { pid?: string; rooms: Set<string>; data: unknown };
 
 const READ_COUNT = 500;
 const READ_BLOCK_MS = 5000;
@@ -92,8 +90,7 @@ const reaches = (rooms: readonly string[], opts: BroadcastData['opts']) =>
  * A Socket.IO adapter on one Redis stream. Every broadcast (from any gateway, this one included, or from
  * the worker) is an entry that each gateway reads and delivers locally, in stream order; its id is the
  * offset clients keep, so a client that reconnects to any node, even after the node it was on was killed,
- * gets back its rooms and exactly the packets it missed. Sessions are written as they change, not only at
- * a clean disconnect, for that last case.
+ * gets back its rooms and exactly the packets it missed (its session comes from session-store.ts).
  */
 export function streamAdapter(options: StreamAdapterOptions) {
   // Socket.IO calls this with `new`, which an arrow function refuses.
@@ -105,10 +102,7 @@ export function streamAdapter(options: StreamAdapterOptions) {
 class StreamAdapter extends ClusterAdapterWithHeartbeat {
   readonly #opts: StreamAdapterOptions;
   readonly #keys: ReturnType<typeof redisKeys>;
-  readonly #dirty = new Set<string>();
-  readonly #pids = new Map<string, string>();
-  readonly #persisted = new Set<string>();
-  #flushScheduled = false;
+  readonly #sessions: SessionStore;
   /**
    * The last stream entry delivered here: everything up to it has been given to the fan-out, with its
    * recipients fixed then, so a socket joining now must have those entries replayed, and will receive the
@@ -116,15 +110,20 @@ class StreamAdapter extends ClusterAdapterWithHeartbeat {
    */
   #delivered = '0-0';
   #closed = false;
-  #refresh: NodeJS.Timeout | undefined;
-  /** Where the last extension of sessions stopped, in the sockets here. */
-  #extending: Iterator<string> | undefined;
   readonly #fanOut: FanOut;
 
   constructor(nsp: unknown, options: StreamAdapterOptions) {
     super(nsp, { heartbeatInterval: 5000, heartbeatTimeout: 10_000 });
     this.#opts = options;
     this.#keys = redisKeys(options.keyPrefix);
+    const sockets = nsp as { sockets: Map<string, SessionSocket>; _preConnectSockets: Map<string, SessionSocket> };
+    this.#sessions = new SessionStore({
+      redis: options.redis,
+      keys: this.#keys,
+      recoveryWindowMs: options.recoveryWindowMs,
+      log: options.log,
+      socketOf: (sid) => sockets.sockets.get(sid) ?? sockets._preConnectSockets.get(sid),
+    });
     this.#fanOut = new FanOut(this as unknown as AdapterInternals, (broadcast) =>
       isDashboardStats(broadcast) ? options.dashboardStatsHoldMs : 0,
     );
@@ -141,13 +140,6 @@ class StreamAdapter extends ClusterAdapterWithHeartbeat {
         options.log.debug('undecodable cluster message');
       }
     });
-    // Redis without persistence forgets sessions when it restarts: the sockets here write theirs again.
-    options.redis.on('ready', () => this.#markAllDirty());
-    // A session lasts the recovery window in Redis; every one is extended within a third of it, a share at
-    // each tick rather than all at once, so no tick stalls a node that holds many sockets.
-    const third = options.recoveryWindowMs / 3;
-    const tick = Math.min(1000, third);
-    this.#refresh = setInterval(() => this.#extend(Math.ceil((this.#pids.size * tick) / third)), tick);
     void this.#read();
   }
 
@@ -251,35 +243,27 @@ class StreamAdapter extends ClusterAdapterWithHeartbeat {
 
   override addAll(id: string, rooms: Set<string>): void {
     super.addAll(id, rooms);
-    this.#markDirty(id);
+    this.#sessions.changed(id);
   }
 
   override del(id: string, room: string): void {
     super.del(id, room);
-    this.#markDirty(id);
+    this.#sessions.changed(id);
   }
 
   override delAll(id: string): void {
     super.delAll(id);
-    this.#dirty.delete(id);
-    const pid = this.#pids.get(id);
-    this.#pids.delete(id);
-    // A socket that left for good (or was refused) has no session to come back to; one whose connection
-    // dropped keeps the session persistSession has just written.
-    if (!this.#persisted.delete(id) && pid !== undefined)
-      void this.#opts.redis.del(this.#keys.session(pid)).catch(() => {});
+    this.#sessions.left(id);
   }
 
   override persistSession(session: SessionRecord): void {
-    this.#persisted.add(session.sid);
-    this.#write([session]);
+    this.#sessions.persist(session);
   }
 
   override async restoreSession(pid: PrivateSessionId, offset: string): Promise<Session> {
     if (!/^\d+-\d+$/.test(offset)) throw new Error('invalid offset');
-    const raw = await this.#opts.redis.getdel(this.#keys.session(pid));
-    if (raw === null) throw new Error('no session');
-    const session = JSON.parse(raw) as SessionRecord;
+    const session = await this.#sessions.take(pid);
+    if (session === null) throw new Error('no session');
     const missed: { id: string; data: unknown[] }[] = [];
     // Exclusive start: the client has the entry at its offset. If that entry was trimmed, replay starts
     // at the oldest kept, which is still older than anything the client can have missed (see retention).
@@ -311,62 +295,7 @@ class StreamAdapter extends ClusterAdapterWithHeartbeat {
 
   override close(): void {
     this.#closed = true;
-    clearInterval(this.#refresh);
+    this.#sessions.close();
     super.close();
-  }
-
-  #markDirty(id: string): void {
-    this.#dirty.add(id);
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    // Joins come in bursts (a new socket joins its own room and `dashboard`): one write for all of them.
-    setImmediate(() => this.#flush());
-  }
-
-  #markAllDirty(): void {
-    for (const id of this.#pids.keys()) this.#markDirty(id);
-  }
-
-  /** Extends the next `count` sessions, going round the sockets here. */
-  #extend(count: number): void {
-    if (count === 0) return;
-    const pipeline = this.#opts.redis.pipeline();
-    for (let i = 0; i < count; i++) {
-      let next = this.#extending?.next();
-      if (next === undefined || next.done === true) {
-        this.#extending = this.#pids.values();
-        next = this.#extending.next();
-        if (next.done === true) break;
-      }
-      pipeline.pexpire(this.#keys.session(next.value), this.#opts.recoveryWindowMs);
-    }
-    pipeline
-      .exec()
-      .catch((err: Error) => this.#opts.log.debug({ err }, 'sessions not extended; written again on reconnect'));
-  }
-
-  #flush(): void {
-    this.#flushScheduled = false;
-    const sockets = this.nsp as { sockets: Map<string, RawSocket>; _preConnectSockets: Map<string, RawSocket> };
-    const sessions: SessionRecord[] = [];
-    for (const id of this.#dirty) {
-      const socket = sockets.sockets.get(id) ?? sockets._preConnectSockets.get(id);
-      if (socket?.pid === undefined) continue;
-      this.#pids.set(id, socket.pid);
-      sessions.push({ sid: id, pid: socket.pid, rooms: [...socket.rooms], data: socket.data });
-    }
-    this.#dirty.clear();
-    this.#write(sessions);
-  }
-
-  #write(sessions: readonly SessionRecord[]): void {
-    if (sessions.length === 0) return;
-    const pipeline = this.#opts.redis.pipeline();
-    for (const session of sessions) {
-      pipeline.set(this.#keys.session(session.pid), JSON.stringify(session), 'PX', this.#opts.recoveryWindowMs);
-    }
-    pipeline
-      .exec()
-      .catch((err: Error) => this.#opts.log.debug({ err }, 'sessions not written; written again on reconnect'));
   }
 }

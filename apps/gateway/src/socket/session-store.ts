@@ -1,0 +1,124 @@
+import type { redisKeys } from '@care-chat/contract';
+import type { Log } from '@care-chat/runtime';
+import type { Redis } from 'ioredis';
+import type { Session } from 'socket.io-adapter';
+
+export type SessionRecord = Omit<Session, 'missedPackets'>;
+/** What a session is made of, read off a live socket. */
+export type SessionSocket = { pid?: string; rooms: Set<string>; data: unknown };
+
+export interface SessionStoreOptions {
+  redis: Redis;
+  keys: ReturnType<typeof redisKeys>;
+  recoveryWindowMs: number;
+  log: Log;
+  /** The socket of this node with that id, connected or still connecting. */
+  socketOf: (sid: string) => SessionSocket | undefined;
+}
+
+/**
+ * The sessions of this node's sockets, in Redis, where any node can recover them. They are written as they
+ * change, not only at a clean disconnect, so a socket whose node was killed comes back too; a burst of
+ * changes (a new socket joins its own room and `dashboard`) is one write. They last the recovery window and
+ * are extended while their socket is connected, a share at each tick rather than all at once, so no tick
+ * stalls a node with many sockets. Redis without persistence forgets them when it restarts: they are
+ * written again when it is back.
+ */
+export class SessionStore {
+  readonly #opts: SessionStoreOptions;
+  readonly #dirty = new Set<string>();
+  /** Session id of each socket here whose session was written. */
+  readonly #pids = new Map<string, string>();
+  /** Sockets whose connection dropped: their session stays for them to come back to. */
+  readonly #persisted = new Set<string>();
+  #flushScheduled = false;
+  readonly #refresh: NodeJS.Timeout;
+  /** Where the last extension stopped, in the sockets here. */
+  #extending: Iterator<string> | undefined;
+
+  constructor(options: SessionStoreOptions) {
+    this.#opts = options;
+    options.redis.on('ready', () => {
+      for (const sid of this.#pids.keys()) this.changed(sid);
+    });
+    const third = options.recoveryWindowMs / 3;
+    const tick = Math.min(1000, third);
+    this.#refresh = setInterval(() => this.#extend(Math.ceil((this.#pids.size * tick) / third)), tick);
+  }
+
+  /** The socket's rooms changed: its session is written again. */
+  changed(sid: string): void {
+    this.#dirty.add(sid);
+    if (this.#flushScheduled) return;
+    this.#flushScheduled = true;
+    setImmediate(() => this.#flush());
+  }
+
+  /** The socket's connection dropped: Socket.IO hands over its session to keep for its return. */
+  persist(session: SessionRecord): void {
+    this.#persisted.add(session.sid);
+    this.#write([session]);
+  }
+
+  /** The socket is gone from this node. Unless its connection dropped, it has no session to come back to. */
+  left(sid: string): void {
+    this.#dirty.delete(sid);
+    const pid = this.#pids.get(sid);
+    this.#pids.delete(sid);
+    if (!this.#persisted.delete(sid) && pid !== undefined) {
+      void this.#opts.redis.del(this.#opts.keys.session(pid)).catch(() => {});
+    }
+  }
+
+  /** The session `pid`, taken out of Redis (a session is recovered once), or null. */
+  async take(pid: string): Promise<SessionRecord | null> {
+    const raw = await this.#opts.redis.getdel(this.#opts.keys.session(pid));
+    return raw === null ? null : (JSON.parse(raw) as SessionRecord);
+  }
+
+  close(): void {
+    clearInterval(this.#refresh);
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false;
+    const sessions: SessionRecord[] = [];
+    for (const sid of this.#dirty) {
+      const socket = this.#opts.socketOf(sid);
+      if (socket?.pid === undefined) continue;
+      this.#pids.set(sid, socket.pid);
+      sessions.push({ sid, pid: socket.pid, rooms: [...socket.rooms], data: socket.data });
+    }
+    this.#dirty.clear();
+    this.#write(sessions);
+  }
+
+  #write(sessions: readonly SessionRecord[]): void {
+    if (sessions.length === 0) return;
+    const pipeline = this.#opts.redis.pipeline();
+    for (const session of sessions) {
+      pipeline.set(this.#opts.keys.session(session.pid), JSON.stringify(session), 'PX', this.#opts.recoveryWindowMs);
+    }
+    pipeline
+      .exec()
+      .catch((err: Error) => this.#opts.log.debug({ err }, 'sessions not written; written again on reconnect'));
+  }
+
+  /** Extends the next `count` sessions, going round the sockets here. */
+  #extend(count: number): void {
+    if (count === 0) return;
+    const pipeline = this.#opts.redis.pipeline();
+    for (let i = 0; i < count; i++) {
+      let next = this.#extending?.next();
+      if (next === undefined || next.done === true) {
+        this.#extending = this.#pids.values();
+        next = this.#extending.next();
+        if (next.done === true) break;
+      }
+      pipeline.pexpire(this.#opts.keys.session(next.value), this.#opts.recoveryWindowMs);
+    }
+    pipeline
+      .exec()
+      .catch((err: Error) => this.#opts.log.debug({ err }, 'sessions not extended; written again on reconnect'));
+  }
+}
