@@ -37,6 +37,13 @@ const SLICE = 256;
 
 const mergeable = ({ options }: Encoded) => options.wsPreEncodedFrame !== undefined && !options.volatile;
 
+interface Job {
+  /** Sockets not yet written to; each socket is in one job only: the one that will reach it first. */
+  sockets: Set<FanOutSocket>;
+  /** `performance.now()` before which the job waits (0: none): for packets that can wait for company. */
+  notBefore: number;
+}
+
 /**
  * Delivers broadcasts to this node's sockets. Each packet is encoded once for all its recipients, whose
  * set is fixed when it is read; the writing is done in slices, with the event loop let go between them.
@@ -50,13 +57,6 @@ const mergeable = ({ options }: Encoded) => options.wsPreEncodedFrame !== undefi
  *   to back in one write. A gateway's time under fan-out is mostly system calls, one per write, so a
  *   backlog is cleared in fewer, larger writes instead of growing.
  */
-interface Job {
-  /** Sockets not yet written to; each socket is in one job only: the one that will reach it first. */
-  sockets: Set<FanOutSocket>;
-  /** `performance.now()` before which the job waits (0: none): for packets that can wait for company. */
-  notBefore: number;
-}
-
 export class FanOut {
   readonly #adapter: AdapterInternals;
   readonly #holdBack: (broadcast: Broadcast) => number;
@@ -76,9 +76,11 @@ export class FanOut {
   /** Takes broadcasts in stream order, a job each, and writes what one slice allows at once. */
   deliver(broadcasts: readonly Broadcast[]): void {
     for (const broadcast of broadcasts) {
-      const encoded = this.#encode(broadcast);
       const recipients: FanOutSocket[] = [];
       this.#adapter.apply(broadcast.options, (socket) => recipients.push(socket));
+      // Every node reads every entry; most of those to one socket's own room have no recipient here.
+      if (recipients.length === 0) continue;
+      const encoded = this.#encode(broadcast);
       const hold = this.#holdBack(broadcast);
       const job: Job = { sockets: new Set(), notBefore: hold > 0 ? performance.now() + hold : 0 };
       for (const socket of recipients) {

@@ -158,9 +158,12 @@ class StreamAdapter extends ClusterAdapterWithHeartbeat {
         )) as [string, [string, string[]][]][] | null;
         const entries = reply?.[0]?.[1] ?? [];
         if (entries.length === 0) continue;
+        const last = (entries[entries.length - 1] as [string, string[]])[0];
+        // Moved past before handling: a batch that failed would otherwise be read again, and its entries
+        // before the failure would reach their sockets again, for as long as it kept failing.
+        offset = last;
         this.#handle(entries);
-        offset = (entries[entries.length - 1] as [string, string[]])[0];
-        this.#delivered = offset;
+        this.#delivered = last;
       } catch (err) {
         if (this.#closed) return;
         this.#opts.log.debug({ err }, 'stream read failed; retrying');
