@@ -1,5 +1,6 @@
 import { createPublicKey } from 'node:crypto';
-import { DEFAULT_RECOVERY_WINDOW_MS, DEFAULT_REDIS_KEY_PREFIX } from '@care-chat/contract';
+import { DEFAULT_REDIS_KEY_PREFIX } from '@care-chat/contract';
+import { DEFAULT_RECOVERY_WINDOW_MS } from '@care-chat/realtime';
 import { type EnvSource, env, LOG_LEVELS, parseEnv } from '@care-chat/runtime';
 
 export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256';
@@ -42,6 +43,7 @@ const spec = {
   RECOVERY_WINDOW_MS: env.integer(DEFAULT_RECOVERY_WINDOW_MS, 1000, 24 * 3600 * 1000),
   STATS_CACHE_MS: env.integer(1000, 0, 600_000),
   DASHBOARD_STATS_HOLD_MS: env.integer(250, 0, 5000),
+  SOCKET_IO_EMITTER_KEY: env.string('socket.io'),
   SOCKET_EVENTS_PER_SECOND: env.integer(20, 1, 100_000),
   SOCKET_EVENT_BURST: env.integer(100, 1, 100_000),
   CONNECTIONS_PER_ADDRESS_PER_MINUTE: env.integer(600, 1, 1_000_000),
@@ -96,6 +98,8 @@ export function loadConfig(source: EnvSource) {
     recoveryWindowMs: raw.RECOVERY_WINDOW_MS,
     statsCacheMs: raw.STATS_CACHE_MS,
     dashboardStatsHoldMs: raw.DASHBOARD_STATS_HOLD_MS,
+    // `off`: packets of stock @socket.io/redis-emitters are not taken.
+    socketIoEmitterKey: raw.SOCKET_IO_EMITTER_KEY === 'off' ? null : raw.SOCKET_IO_EMITTER_KEY,
     limits: Object.freeze({
       eventsPerSecond: raw.SOCKET_EVENTS_PER_SECOND,
       eventBurst: raw.SOCKET_EVENT_BURST,

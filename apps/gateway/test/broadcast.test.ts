@@ -1,16 +1,18 @@
 import {
-  broadcastFields,
   type ChatSummary,
   ClientEvent,
   CUSTOMER_TYPES,
   DASHBOARD_ROOM,
   ROOM_UPDATE_EVENTS,
+  type Room,
   type RoomUpdateEvent,
   redisKeys,
   routeOf,
   ServerEvent,
+  type ServerToClientEvents,
   type TypeRoom,
 } from '@care-chat/contract';
+import { Emitter } from '@care-chat/realtime';
 import {
   chatSummary,
   closeAllClients,
@@ -23,8 +25,6 @@ import {
   signToken,
   startGateway,
   type TestClient,
-  type TestEmitter,
-  testEmitter,
   uniquePrefix,
   viaEmitter,
 } from '@care-chat/testkit';
@@ -38,12 +38,12 @@ let nodeA: GatewayNode;
 let nodeB: GatewayNode;
 let nodeC: Awaited<ReturnType<typeof startInProcessNode>>;
 let redis: Redis;
-let emitter: TestEmitter;
+let emitter: Emitter<ServerToClientEvents, Room>;
 
 beforeAll(async () => {
   [nodeA, nodeB, nodeC] = await Promise.all([startGateway(prefix), startGateway(prefix), startInProcessNode(prefix)]);
   redis = new Redis(inject('redisUrl'));
-  emitter = testEmitter(redis, prefix);
+  emitter = new Emitter<ServerToClientEvents, Room>(redis, { prefix: redisKeys(prefix).realtime });
 });
 
 afterEach(closeAllClients);
@@ -137,15 +137,13 @@ describe('broadcasts read from the stream together', () => {
       return events;
     });
 
-    // One transaction: every gateway reads the run in one reply and writes it as one run.
+    // One step: every gateway reads the run in one reply and writes it as one run.
     const run = Array.from({ length: 9 }, (_, version) => (version % 3 === 2 ? customer : partner)).map(
       (route, version) => ({ ...route, summary: chatSummary(route === partner ? 'Partner' : 'Customer', { version }) }),
     );
-    const transaction = redis.multi();
-    for (const { room, event, summary } of run) {
-      transaction.xadd(redisKeys(prefix).broadcastStream, '*', ...broadcastFields(event, summary, [room]));
-    }
-    await transaction.exec();
+    await emitter.once(`run-${prefix}`, (group) => {
+      for (const { room, event, summary } of run) group.to(room).emit(event, summary);
+    });
     await settle(viaEmitter(emitter), clients);
 
     const expected = (rooms: string[]) =>

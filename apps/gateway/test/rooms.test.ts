@@ -1,4 +1,13 @@
-import { ClientEvent, chatRoom, responseEvent, ServerEvent } from '@care-chat/contract';
+import {
+  ClientEvent,
+  chatRoom,
+  type Room,
+  redisKeys,
+  responseEvent,
+  ServerEvent,
+  type ServerToClientEvents,
+} from '@care-chat/contract';
+import { Emitter } from '@care-chat/realtime';
 import {
   closeAllClients,
   connectDashboard,
@@ -9,7 +18,6 @@ import {
   settle,
   signToken,
   startGateway,
-  testEmitter,
   uniquePrefix,
   viaEmitter,
 } from '@care-chat/testkit';
@@ -20,10 +28,12 @@ const prefix = uniquePrefix();
 let nodeA: GatewayNode;
 let nodeB: GatewayNode;
 let redis: Redis;
+let emitter: Emitter<ServerToClientEvents, Room>;
 
 beforeAll(async () => {
   [nodeA, nodeB] = await Promise.all([startGateway(prefix), startGateway(prefix)]);
   redis = new Redis(inject('redisUrl'));
+  emitter = new Emitter<ServerToClientEvents, Room>(redis, { prefix: redisKeys(prefix).realtime });
 });
 
 afterEach(closeAllClients);
@@ -65,7 +75,6 @@ describe('join_room', () => {
       status: 1,
       room: 'VendorApp',
     });
-    const emitter = testEmitter(redis, prefix);
     const seen = recordEvents(client, ['room_update_customer']);
     emitter.to('CustomerApp').emit('room_update_customer', {} as never);
     await settle(viaEmitter(emitter), [client]);
@@ -81,7 +90,7 @@ describe('chat rooms', () => {
       chat_id: 'c-42',
     });
     const typing = nextEvent(client, ServerEvent.UserTyping);
-    testEmitter(redis, prefix).to(chatRoom('c-42')).emit(ServerEvent.UserTyping, { chat_id: 'c-42', sender: 'x' });
+    emitter.to(chatRoom('c-42')).emit(ServerEvent.UserTyping, { chat_id: 'c-42', sender: 'x' });
     expect(await typing).toEqual({ chat_id: 'c-42', sender: 'x' });
   });
 
@@ -109,7 +118,6 @@ describe('chat rooms', () => {
     expect(await request(leaver, ClientEvent.LeaveChat, { chat_id: 'c-9' })).toEqual({ status: 1 });
     expect(await Promise.all(notices)).toEqual([{ connection_id: leaver.id }, { connection_id: leaver.id }]);
 
-    const emitter = testEmitter(redis, prefix);
     emitter.to(chatRoom('c-9')).emit(ServerEvent.UserTyping, { chat_id: 'c-9', sender: 'agent_a' });
     const leaverTyping = recordEvents(leaver, [ServerEvent.UserTyping]);
     await settle(viaEmitter(emitter), [leaver, ...stayers]);
@@ -127,7 +135,7 @@ describe('chat rooms', () => {
     const seen = nextEvent(reader, ServerEvent.UserTyping);
     expect(await request(typist, ClientEvent.Typing, { chat_id: 'c-11', sender: 'agent_a' })).toEqual({ status: 1 });
     expect(await seen).toEqual({ chat_id: 'c-11', sender: 'agent_a' });
-    await settle(viaEmitter(testEmitter(redis, prefix)), [typist]);
+    await settle(viaEmitter(emitter), [typist]);
     expect(typistSeen.get(ServerEvent.UserTyping)).toEqual([]);
   });
 
@@ -154,7 +162,7 @@ describe('chat rooms', () => {
     await request(member, ClientEvent.JoinChat, { chat_id: 'c-10' });
     const seen = recordEvents(member, [ServerEvent.UserLeft]);
     expect(await request(outsider, ClientEvent.LeaveChat, { chat_id: 'c-10' })).toEqual({ status: 1 });
-    await settle(viaEmitter(testEmitter(redis, prefix)), [member]);
+    await settle(viaEmitter(emitter), [member]);
     expect(seen.get(ServerEvent.UserLeft)).toEqual([]);
   });
 });

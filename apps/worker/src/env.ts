@@ -1,9 +1,5 @@
-import {
-  CUSTOMER_TYPES,
-  DEFAULT_RECOVERY_WINDOW_MS,
-  DEFAULT_REDIS_KEY_PREFIX,
-  parseWhatsAppNumbers,
-} from '@care-chat/contract';
+import { CUSTOMER_TYPES, DEFAULT_REDIS_KEY_PREFIX, parseWhatsAppNumbers } from '@care-chat/contract';
+import { DEFAULT_RECOVERY_WINDOW_MS } from '@care-chat/realtime';
 import { type EnvSource, env, LOG_LEVELS, parseEnv } from '@care-chat/runtime';
 
 const spec = {

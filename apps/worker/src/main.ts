@@ -1,6 +1,6 @@
 import { boot, createRedis, onShutdownSignal, waitUntilReady } from '@care-chat/runtime';
 import { createPool, dashboardStats, migrate } from '@care-chat/store';
-import { Broadcaster, dashboardStats as statsUpdate } from './broadcaster.js';
+import { dashboardEmitter, publishStats } from './broadcaster.js';
 import { loadConfig } from './env.js';
 import { startInboundWorker } from './inbound-worker.js';
 import { StatsPublisher } from './stats-publisher.js';
@@ -18,16 +18,16 @@ await waitUntilReady('Redis (REDIS_URL)', () => Promise.all([queueRedis.ping(), 
 await waitUntilReady('PostgreSQL (DATABASE_URL)', () => db.query('SELECT 1'), startup);
 await migrate(db, log);
 
-const broadcaster = new Broadcaster(emitRedis, config.redisKeyPrefix, config.recoveryWindowMs);
+const emitter = dashboardEmitter(emitRedis, config.redisKeyPrefix, config.recoveryWindowMs);
 const stats = new StatsPublisher(
   () => dashboardStats(db),
-  (current) => broadcaster.publish(statsUpdate(current)),
+  (current) => publishStats(emitter, current),
   config.statsIntervalMs,
   log.child({ module: 'stats' }),
 );
 const worker = startInboundWorker(queueRedis, config, {
   db,
-  broadcaster,
+  emitter,
   stats,
   config,
   log: log.child({ module: 'jobs' }),

@@ -1,4 +1,12 @@
-import { ClientEvent, QueueName, redisKeys, type TypeRoom } from '@care-chat/contract';
+import {
+  ClientEvent,
+  QueueName,
+  type Room,
+  redisKeys,
+  type ServerToClientEvents,
+  type TypeRoom,
+} from '@care-chat/contract';
+import { Emitter } from '@care-chat/realtime';
 import { createPool, dashboardStats } from '@care-chat/store';
 import {
   type AppProcess,
@@ -10,8 +18,6 @@ import {
   startGateway,
   startWorker,
   type TestDatabase,
-  type TestEmitter,
-  testEmitter,
   uniquePrefix,
 } from '@care-chat/testkit';
 import { Queue } from 'bullmq';
@@ -29,7 +35,7 @@ export class Tier {
     public worker: AppProcess,
     readonly db: pg.Pool,
     readonly redis: Redis,
-    readonly emitter: TestEmitter,
+    readonly emitter: Emitter<ServerToClientEvents, Room>,
     readonly queue: Queue,
   ) {}
 
@@ -68,7 +74,7 @@ export class Tier {
       worker,
       createPool(database.url, 4),
       redis,
-      testEmitter(redis, prefix),
+      new Emitter<ServerToClientEvents, Room>(redis, { prefix: redisKeys(prefix).realtime }),
       queue,
     );
   }

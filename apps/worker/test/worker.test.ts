@@ -13,7 +13,7 @@ import {
 } from '@care-chat/testkit';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { Broadcaster, chatChanged } from '../src/broadcaster.js';
+import { dashboardEmitter } from '../src/broadcaster.js';
 
 afterEach(closeAllClients);
 
@@ -34,7 +34,7 @@ describe('the worker process', () => {
   });
 });
 
-describe('the broadcaster', () => {
+describe("the worker's emitter", () => {
   it("sends a chat to its customer type's room on the gateways, through their broadcast stream", async () => {
     const prefix = uniquePrefix();
     const gateway = await startGateway(prefix);
@@ -45,7 +45,7 @@ describe('the broadcaster', () => {
       await request(client, ClientEvent.JoinRoom, { room });
       const summary = chatSummary('Partner');
       const arrival = nextEvent(client, event);
-      await new Broadcaster(redis, prefix, 60_000).publish(chatChanged(summary));
+      await dashboardEmitter(redis, prefix, 60_000).to(room).emit(event, summary);
       expect(await arrival).toEqual(summary);
     } finally {
       redis.disconnect();

@@ -1,15 +1,4 @@
 export {
-  BROADCAST_TYPE,
-  type BroadcastData,
-  broadcastFields,
-  DEFAULT_NAMESPACE,
-  DEFAULT_RECOVERY_WINDOW_MS,
-  EMITTER_UID,
-  EVENT_PACKET_TYPE,
-  streamRetentionMs,
-  trimArgs,
-} from './broadcast-stream.js';
-export {
   assertNever,
   CUSTOMER_TYPES,
   type CustomerType,
@@ -94,7 +83,7 @@ export type {
   UpdateChatStatusRequest,
 } from './requests.js';
 export { SEND_MESSAGE_TYPES } from './requests.js';
-export { type ChatRoom, chatRoom, DASHBOARD_ROOM, type DashboardRoom, SOCKET_PATH } from './rooms.js';
+export { type ChatRoom, chatRoom, DASHBOARD_ROOM, type DashboardRoom, type Room, SOCKET_PATH } from './rooms.js';
 export {
   CUSTOMER_TYPE_ROUTES,
   type CustomerTypeRoute,

@@ -1,3 +1,5 @@
+import type { TypeRoom } from './routes.js';
+
 /** Every connected executive is in this room: aggregate stats, executive presence, SLA alerts. */
 export const DASHBOARD_ROOM = 'dashboard';
 
@@ -9,6 +11,9 @@ export type ChatRoom = `chat_${string}`;
 export function chatRoom(chatId: string): ChatRoom {
   return `chat_${chatId}`;
 }
+
+/** Every room the tier broadcasts to: what an emitter to the dashboards may name. */
+export type Room = TypeRoom | DashboardRoom | ChatRoom;
 
 /** The HTTP path the dashboard's Socket.IO client connects on. */
 export const SOCKET_PATH = '/ws';

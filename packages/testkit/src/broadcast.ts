@@ -1,40 +1,13 @@
 import {
-  broadcastFields,
   type ChatSummary,
   CUSTOMER_TYPES,
   type CustomerType,
   DASHBOARD_ROOM,
   type DashboardCounts,
   type DashboardStats,
-  redisKeys,
   ServerEvent,
-  type ServerToClientEvents,
 } from '@care-chat/contract';
-import type { Redis } from 'ioredis';
 import { nextEvent, type TestClient } from './clients.js';
-
-/**
- * Broadcasts the way a worker does: entries in the gateways' broadcast stream, with nothing of a
- * gateway's. Commands on one connection keep their order, so what is emitted first arrives first.
- */
-export class TestEmitter {
-  constructor(
-    private readonly redis: Redis,
-    private readonly prefix: string,
-  ) {}
-
-  to(room: string) {
-    return {
-      emit: <E extends keyof ServerToClientEvents>(event: E, payload: Parameters<ServerToClientEvents[E]>[0]) => {
-        void this.redis.xadd(redisKeys(this.prefix).broadcastStream, '*', ...broadcastFields(event, payload, [room]));
-      },
-    };
-  }
-}
-
-export function testEmitter(redis: Redis, prefix: string): TestEmitter {
-  return new TestEmitter(redis, prefix);
-}
 
 /** A complete ChatSummary of `type`, `overrides` laid over it. */
 export function chatSummary(type: CustomerType, overrides: Partial<ChatSummary> = {}): ChatSummary {
@@ -86,7 +59,14 @@ export async function settle(send: DashboardSender, clients: readonly TestClient
   await Promise.all(arrivals);
 }
 
-/** `settle` through an emitter. */
-export function viaEmitter(emitter: TestEmitter): DashboardSender {
-  return (stats) => emitter.to(DASHBOARD_ROOM).emit(ServerEvent.DashboardStats, stats);
+/** What `viaEmitter` needs of an emitter (the realtime package's, typed by the contract). */
+interface StatsEmitter {
+  to(room: typeof DASHBOARD_ROOM): {
+    emit(event: typeof ServerEvent.DashboardStats, stats: DashboardStats): unknown;
+  };
+}
+
+/** `settle` through an emitter: its entries keep their order on one Redis connection. */
+export function viaEmitter(emitter: StatsEmitter): DashboardSender {
+  return (stats) => void emitter.to(DASHBOARD_ROOM).emit(ServerEvent.DashboardStats, stats);
 }

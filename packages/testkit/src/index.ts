@@ -1,4 +1,4 @@
-export { chatSummary, settle, type TestEmitter, testEmitter, viaEmitter } from './broadcast.js';
+export { chatSummary, settle, viaEmitter } from './broadcast.js';
 export {
   type ClientOptions,
   type ConnectError,

@@ -1,10 +1,11 @@
-import { SOCKET_PATH } from '@care-chat/contract';
+import { redisKeys, SOCKET_PATH } from '@care-chat/contract';
+import { streamAdapter } from '@care-chat/realtime';
 import fp from 'fastify-plugin';
 import { Server } from 'socket.io';
 import { AddressLimiter } from '../limits/address-limiter.js';
 import { authenticate } from '../socket/authenticate.js';
 import { onConnection } from '../socket/connection.js';
-import { streamAdapter } from '../socket/stream-adapter.js';
+import { holdDashboardStats } from '../socket/hold-back.js';
 import type { GatewayServer } from '../socket/types.js';
 
 declare module 'fastify' {
@@ -28,9 +29,10 @@ export default fp(
         redis: app.redis.pub,
         reader: app.redis.reader,
         subscriber: app.redis.sub,
-        keyPrefix: config.redisKeyPrefix,
+        prefix: redisKeys(config.redisKeyPrefix).realtime,
         recoveryWindowMs: config.recoveryWindowMs,
-        dashboardStatsHoldMs: config.dashboardStatsHoldMs,
+        holdBack: holdDashboardStats(config.dashboardStatsHoldMs),
+        stockEmitterKey: config.socketIoEmitterKey,
         log: log.child({ module: 'adapter' }),
       }),
       // A client that reconnects within the window (to any node) gets its rooms and missed packets back,

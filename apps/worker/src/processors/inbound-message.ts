@@ -1,6 +1,6 @@
 import type { InboundMessageJob } from '@care-chat/contract';
 import { ingestInboundMessage } from '@care-chat/store';
-import { chatChanged, newMessage } from '../broadcaster.js';
+import { messageArrived } from '../broadcaster.js';
 import { messageContent } from '../whatsapp/message-content.js';
 import type { Attempt, ProcessorDeps } from './deps.js';
 
@@ -40,6 +40,6 @@ export async function processInboundMessage(job: InboundMessageJob, deps: Proces
     raw: message,
   });
   if (!result.inserted && !attempt.retried) return;
-  await deps.broadcaster.publishOnce(`message:${message.id}`, chatChanged(result.chat), newMessage(result.message));
+  await deps.emitter.once(`message:${message.id}`, messageArrived(result.chat, result.message));
   deps.stats.changed();
 }

@@ -1,6 +1,6 @@
 import type { DeliveryStatus, MessageStatusJob } from '@care-chat/contract';
 import { applyMessageStatus } from '@care-chat/store';
-import { messageStatus } from '../broadcaster.js';
+import { statusChanged } from '../broadcaster.js';
 import type { Attempt, ProcessorDeps } from './deps.js';
 
 // The statuses Meta reports for a business message; others (e.g. `deleted`) change nothing here.
@@ -25,6 +25,5 @@ export async function processMessageStatus(job: MessageStatusJob, deps: Processo
     // A retry may follow an attempt that stored the status and died before telling anyone.
     { again: attempt.retried },
   );
-  if (update !== null)
-    await deps.broadcaster.publishOnce(`status:${status.id}:${status.status}`, messageStatus(update));
+  if (update !== null) await deps.emitter.once(`status:${status.id}:${status.status}`, statusChanged(update));
 }

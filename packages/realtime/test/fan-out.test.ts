@@ -1,6 +1,6 @@
 import type { BroadcastOptions } from 'socket.io-adapter';
 import { describe, expect, it } from 'vitest';
-import { type AdapterInternals, type Broadcast, FanOut, type FanOutSocket } from '../src/socket/fan-out.js';
+import { type AdapterInternals, type Broadcast, FanOut, type FanOutSocket } from '../src/fan-out.js';
 
 /**
  * The fan-out's scheduling, on sockets that record what they are written: which packets, in which writes,

@@ -1,7 +1,7 @@
-import type { redisKeys } from '@care-chat/contract';
-import type { Log } from '@care-chat/runtime';
 import type { Redis } from 'ioredis';
 import type { Session } from 'socket.io-adapter';
+import type { RealtimeKeys } from './keys.js';
+import type { Logger } from './logger.js';
 
 export type SessionRecord = Omit<Session, 'missedPackets'>;
 /** What a session is made of, read off a live socket. */
@@ -9,9 +9,9 @@ export type SessionSocket = { pid?: string; rooms: Set<string>; data: unknown };
 
 export interface SessionStoreOptions {
   redis: Redis;
-  keys: ReturnType<typeof redisKeys>;
+  keys: RealtimeKeys;
   recoveryWindowMs: number;
-  log: Log;
+  log: Logger;
   /** The socket of this node with that id, connected or still connecting. */
   socketOf: (sid: string) => SessionSocket | undefined;
 }

@@ -1,0 +1,95 @@
+import { type ClusterMessage, MessageType } from 'socket.io-adapter';
+
+/**
+ * The one wire format of the broadcast stream. An entry's fields are a socket.io-adapter cluster message:
+ * `uid` (the sender), `nsp`, `type` and, when there is one, JSON `data`. Every writer and reader (the
+ * adapter, the emitter, tests and tools) goes through here.
+ */
+
+/** A stream entry as XREAD and XRANGE return it. */
+export type StreamEntry = [id: string, fields: string[]];
+
+/** What a broadcast carries: the Socket.IO packet and who it is for. */
+export interface BroadcastData {
+  /** `id` is set on packets that await an acknowledgement. */
+  packet: { type: number; data: unknown[]; nsp: string; id?: number };
+  opts: { rooms: string[]; except: string[]; flags: Record<string, boolean | number> };
+  /** Set on broadcasts that collect acknowledgements: they never enter the stream. */
+  requestId?: string;
+}
+
+/** socket.io-parser's PacketType.EVENT. */
+export const EVENT_PACKET_TYPE = 2;
+/** The sender id of broadcasts that no Socket.IO server made, as @socket.io/redis-emitter calls them. */
+export const EMITTER_UID = 'emitter';
+
+export function encodeEntry(message: ClusterMessage): string[] {
+  const fields = ['uid', message.uid, 'nsp', message.nsp, 'type', String(message.type)];
+  if ('data' in message && message.data !== undefined) fields.push('data', JSON.stringify(message.data));
+  return fields;
+}
+
+const isStrings = (value: unknown): value is string[] =>
+  Array.isArray(value) && value.every((item) => typeof item === 'string');
+
+/** A broadcast's data as a reader may trust it: anyone with the Redis can write to the stream. */
+export function isBroadcastData(data: unknown): data is BroadcastData {
+  const { packet, opts } = (data ?? {}) as Partial<BroadcastData>;
+  return (
+    typeof packet === 'object' &&
+    packet !== null &&
+    typeof packet.type === 'number' &&
+    Array.isArray(packet.data) &&
+    typeof opts === 'object' &&
+    opts !== null &&
+    isStrings(opts.rooms) &&
+    isStrings(opts.except) &&
+    (opts.flags === undefined || (typeof opts.flags === 'object' && opts.flags !== null))
+  );
+}
+
+/** The message an entry holds, or null when it is not one this format can have written. */
+export function decodeEntry(flat: readonly string[]): ClusterMessage | null {
+  const fields: Record<string, string> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i] as string] = flat[i + 1] as string;
+  const { uid, nsp, type: rawType, data: rawData } = fields;
+  const type = Number(rawType);
+  if (uid === undefined || nsp === undefined || !Number.isInteger(type) || MessageType[type] === undefined) {
+    return null;
+  }
+  let data: unknown;
+  try {
+    data = rawData === undefined ? undefined : JSON.parse(rawData);
+  } catch {
+    return null;
+  }
+  if (type === MessageType.BROADCAST && !isBroadcastData(data)) return null;
+  return { uid, nsp, type, data } as ClusterMessage;
+}
+
+/** A broadcast that awaits no acknowledgement: what the stream carries to deliver and to replay. */
+export function isReplayable(message: ClusterMessage): message is ClusterMessage & { data: BroadcastData } {
+  return message.type === MessageType.BROADCAST && (message.data as BroadcastData).requestId === undefined;
+}
+
+/**
+ * Whether a message must keep its place among broadcasts (so it goes through the stream), rather than be a
+ * request between servers or its answer, which make no sense later and go over pub/sub.
+ */
+export function isOrdered(message: ClusterMessage): boolean {
+  return (
+    isReplayable(message) ||
+    message.type === MessageType.SOCKETS_JOIN ||
+    message.type === MessageType.SOCKETS_LEAVE ||
+    message.type === MessageType.DISCONNECT_SOCKETS
+  );
+}
+
+/** Stream entry ids in order: `<ms>-<seq>`. */
+export function compareIds(a: string, b: string): number {
+  const [aMs = 0, aSeq = 0] = a.split('-').map(Number);
+  const [bMs = 0, bSeq = 0] = b.split('-').map(Number);
+  return aMs - bMs || aSeq - bSeq;
+}
+
+export const isStreamId = (value: string) => /^\d+-\d+$/.test(value);

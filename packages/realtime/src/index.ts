@@ -1,0 +1,24 @@
+export {
+  type BroadcastData,
+  compareIds,
+  decodeEntry,
+  EMITTER_UID,
+  EVENT_PACKET_TYPE,
+  encodeEntry,
+  isReplayable,
+  type StreamEntry,
+} from './codec.js';
+export {
+  BroadcastOperator,
+  Emitter,
+  type EmitterOptions,
+  type EventNames,
+  type EventParams,
+  type EventsMap,
+} from './emitter.js';
+export type { Broadcast } from './fan-out.js';
+export { assertInternals, internalProblems } from './internals.js';
+export { type RealtimeKeys, realtimeKeys } from './keys.js';
+export type { Logger } from './logger.js';
+export { DEFAULT_RECOVERY_WINDOW_MS, streamRetentionMs, trimArgs } from './retention.js';
+export { type StreamAdapterOptions, streamAdapter } from './stream-adapter.js';

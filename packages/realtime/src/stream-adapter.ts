@@ -1,0 +1,266 @@
+import type { Redis } from 'ioredis';
+import {
+  Adapter,
+  type BroadcastOptions,
+  ClusterAdapter,
+  type ClusterMessage,
+  type ClusterResponse,
+  MessageType,
+  type PrivateSessionId,
+  type Session,
+} from 'socket.io-adapter';
+import { Channels } from './channels.js';
+import {
+  type BroadcastData,
+  compareIds,
+  decodeEntry,
+  EVENT_PACKET_TYPE,
+  encodeEntry,
+  isOrdered,
+  isReplayable,
+  isStreamId,
+  type StreamEntry,
+} from './codec.js';
+import { type AdapterInternals, type Broadcast, FanOut } from './fan-out.js';
+import { assertInternals } from './internals.js';
+import { type RealtimeKeys, realtimeKeys } from './keys.js';
+import { type Logger, silentLogger } from './logger.js';
+import { trimArgs } from './retention.js';
+import { type SessionRecord, type SessionSocket, SessionStore } from './session-store.js';
+import { StockEmitterBridge } from './stock-emitter.js';
+import { StreamReader } from './stream-reader.js';
+
+export interface StreamAdapterOptions {
+  /** Commands: XADD, XRANGE, SET, PUBLISH. */
+  redis: Redis;
+  /** Blocks on XREAD: a connection of its own. */
+  reader: Redis;
+  /** Pub/sub: a connection of its own. */
+  subscriber: Redis;
+  /** Of every Redis key and channel the adapter uses; its emitters must share it. */
+  prefix: string;
+  /** How long a cut connection can come back with its rooms and missed packets. */
+  recoveryWindowMs: number;
+  /**
+   * How long (ms) a broadcast may wait for the next packet to each of its sockets, to go out in the same
+   * write: for packets that are replaced soon anyway. None waits unless this says so.
+   */
+  holdBack?: (broadcast: Broadcast) => number;
+  /** The key of stock `@socket.io/redis-emitter`s whose packets to deliver too (`socket.io`); null: none. */
+  stockEmitterKey?: string | null;
+  log?: Logger;
+}
+
+const REPLAY_PAGE = 1000;
+
+/** What the adapters of one server share: one stream read loop, one subscriber, one stock-emitter bridge. */
+interface Shared {
+  options: StreamAdapterOptions & { log: Logger };
+  keys: RealtimeKeys;
+  reader: StreamReader;
+  channels: Channels;
+  bridge: StockEmitterBridge | null;
+}
+
+/**
+ * A Socket.IO adapter on one Redis stream. Every broadcast (from any server, this one included, or from an
+ * emitter) is an entry that each server reads and delivers locally, in stream order; its id is the offset
+ * clients keep, so a client that reconnects to any server, even after the one it was on was killed, gets
+ * back its rooms and exactly the packets it missed (its session comes from session-store.ts). Requests
+ * between servers and their answers go over pub/sub: nothing but what must keep its order is in the stream.
+ *
+ * Pass the returned function as the Server's `adapter`.
+ */
+export function streamAdapter(options: StreamAdapterOptions) {
+  const log = options.log ?? silentLogger;
+  const keys = realtimeKeys(options.prefix);
+  const channels = new Channels(options.subscriber, log);
+  const stockKey = options.stockEmitterKey === undefined ? 'socket.io' : options.stockEmitterKey;
+  const shared: Shared = {
+    options: { ...options, log },
+    keys,
+    reader: new StreamReader(options.reader, keys.stream, log),
+    channels,
+    bridge: stockKey === null ? null : new StockEmitterBridge(channels, stockKey, log),
+  };
+  // Socket.IO calls this with `new`, which an arrow function refuses.
+  return function adapterOf(nsp: unknown) {
+    return new StreamAdapter(nsp, shared);
+  };
+}
+
+type Namespace = {
+  name: string;
+  sockets: Map<string, SessionSocket>;
+  _preConnectSockets: Map<string, SessionSocket>;
+  server: { opts: { connectionStateRecovery?: unknown } };
+};
+
+const optionsOf = ({ rooms, except, flags }: BroadcastData['opts']): BroadcastOptions => ({
+  rooms: new Set(rooms),
+  except: new Set(except),
+  flags: flags ?? {},
+});
+
+const reaches = (rooms: readonly string[], opts: BroadcastData['opts']) =>
+  (opts.rooms.length === 0 || rooms.some((room) => opts.rooms.includes(room))) &&
+  !rooms.some((room) => opts.except.includes(room));
+
+class StreamAdapter extends ClusterAdapter {
+  readonly #shared: Shared;
+  readonly #sessions: SessionStore;
+  readonly #fanOut: FanOut;
+  readonly #requests: string;
+  readonly #responses: string;
+  /** Whether packets carry their offset: only with connection state recovery, as Socket.IO's adapters do. */
+  readonly #offsets: boolean;
+
+  constructor(nsp: unknown, shared: Shared) {
+    assertInternals(nsp);
+    super(nsp);
+    this.#shared = shared;
+    const { options, keys } = shared;
+    const namespace = nsp as Namespace;
+    this.#offsets = Boolean(namespace.server.opts.connectionStateRecovery);
+    this.#sessions = new SessionStore({
+      redis: options.redis,
+      keys,
+      recoveryWindowMs: options.recoveryWindowMs,
+      log: options.log,
+      socketOf: (sid) => namespace.sockets.get(sid) ?? namespace._preConnectSockets.get(sid),
+    });
+    this.#fanOut = new FanOut(this as unknown as AdapterInternals, options.holdBack);
+    this.#requests = keys.requests(namespace.name);
+    this.#responses = keys.responses(namespace.name, this.uid);
+    shared.channels.subscribe(this.#requests, (message) => this.#onPublished(message, false));
+    shared.channels.subscribe(this.#responses, (message) => this.#onPublished(message, true));
+    shared.reader.add(namespace.name, {
+      deliver: (run) => this.#fanOut.deliver(run.map(({ data, id }) => this.#prepare(data, id))),
+      onEntry: (message, id) => this.onMessage(message, id),
+    });
+    shared.bridge?.add(namespace.name, {
+      deliverLive: (broadcast) => this.#fanOut.deliver([this.#prepare(broadcast)]),
+      onMessage: (message) => this.onMessage(message),
+    });
+  }
+
+  #onPublished(raw: Buffer, response: boolean): void {
+    try {
+      const message = JSON.parse(raw.toString()) as ClusterMessage & ClusterResponse;
+      if (response) this.onResponse(message);
+      else this.onMessage(message);
+    } catch (err) {
+      this.#shared.options.log.debug({ err }, 'undecodable cluster message');
+    }
+  }
+
+  /** A broadcast as this server delivers it; with the entry id as its last argument, when it has one. */
+  #prepare({ packet, opts }: BroadcastData, id?: string): Broadcast {
+    const replayable = packet.type === EVENT_PACKET_TYPE && packet.id === undefined && !opts.flags?.volatile;
+    const data = id !== undefined && this.#offsets && replayable ? [...packet.data, id] : packet.data;
+    return { packet: { type: packet.type, data, nsp: this.nsp.name }, options: optionsOf(opts) };
+  }
+
+  /**
+   * Publishes only: this server delivers its own broadcasts when it reads them back, like everyone else's,
+   * so every server delivers in stream order and a recovering socket's replay can end exactly where live
+   * delivery begins. If Redis cannot take it, it is delivered here at once, without an offset.
+   */
+  override async broadcast(packet: BroadcastData['packet'], opts: BroadcastOptions): Promise<void> {
+    if (opts.flags?.local) return Adapter.prototype.broadcast.call(this, packet, opts);
+    try {
+      await this.publishAndReturnOffset({
+        type: MessageType.BROADCAST,
+        data: { packet, opts: { rooms: [...opts.rooms], except: [...(opts.except ?? [])], flags: opts.flags ?? {} } },
+      });
+    } catch (err) {
+      this.#shared.options.log.warn({ err }, 'broadcast not written to the stream: delivered on this server only');
+      Adapter.prototype.broadcast.call(this, packet, opts);
+    }
+  }
+
+  protected override async doPublish(message: ClusterMessage): Promise<string> {
+    const { redis, recoveryWindowMs } = this.#shared.options;
+    if (!isOrdered(message)) {
+      await redis.publish(this.#requests, JSON.stringify(message));
+      return '';
+    }
+    const id = await redis.xadd(this.#shared.keys.stream, ...trimArgs(recoveryWindowMs), '*', ...encodeEntry(message));
+    return id ?? '';
+  }
+
+  protected override async doPublishResponse(requesterUid: string, response: ClusterResponse): Promise<void> {
+    const channel = this.#shared.keys.responses(this.nsp.name, requesterUid);
+    await this.#shared.options.redis.publish(channel, JSON.stringify(response));
+  }
+
+  /** The servers that have this namespace: the subscribers of its request channel. */
+  override async serverCount(): Promise<number> {
+    const [, count] = (await this.#shared.options.redis.pubsub('NUMSUB', this.#requests)) as [string, number];
+    return Math.max(1, Number(count));
+  }
+
+  override addAll(id: string, rooms: Set<string>): void {
+    super.addAll(id, rooms);
+    this.#sessions.changed(id);
+  }
+
+  override del(id: string, room: string): void {
+    super.del(id, room);
+    this.#sessions.changed(id);
+  }
+
+  override delAll(id: string): void {
+    super.delAll(id);
+    this.#sessions.left(id);
+  }
+
+  override persistSession(session: SessionRecord): void {
+    this.#sessions.persist(session);
+  }
+
+  override async restoreSession(pid: PrivateSessionId, offset: string): Promise<Session> {
+    if (!isStreamId(offset)) throw new Error('invalid offset');
+    const session = await this.#sessions.take(pid);
+    if (session === null) throw new Error('no session');
+    const { redis } = this.#shared.options;
+    const missed: { id: string; data: unknown[] }[] = [];
+    // Exclusive start: the client has the entry at its offset. If that entry was trimmed, replay starts
+    // at the oldest kept, which is still older than anything the client can have missed (see retention).
+    let last = offset;
+    for (;;) {
+      const page = (await redis.xrange(
+        this.#shared.keys.stream,
+        `(${last}`,
+        '+',
+        'COUNT',
+        REPLAY_PAGE,
+      )) as StreamEntry[];
+      for (const [id, fields] of page) {
+        last = id;
+        const message = decodeEntry(fields);
+        if (message === null || message.nsp !== this.nsp.name || !isReplayable(message)) continue;
+        const { packet, opts } = message.data;
+        if (packet.type === EVENT_PACKET_TYPE && !opts.flags?.volatile && reaches(session.rooms, opts)) {
+          missed.push({ id, data: [...packet.data, id] });
+        }
+      }
+      // Until the replay has caught up with what this server has delivered live, entries may have reached
+      // the rooms before this socket is back in them.
+      if (page.length < REPLAY_PAGE && compareIds(last, this.#shared.reader.delivered) >= 0) break;
+    }
+    // From here to the socket joining its rooms no I/O can run: entries after `delivered` arrive live.
+    const delivered = this.#shared.reader.delivered;
+    const missedPackets = missed.filter(({ id }) => compareIds(id, delivered) <= 0).map(({ data }) => data);
+    return { ...session, missedPackets };
+  }
+
+  override close(): void {
+    const { reader, bridge, channels } = this.#shared;
+    reader.remove(this.nsp.name);
+    bridge?.remove(this.nsp.name);
+    channels.unsubscribe(this.#requests, this.#responses);
+    this.#sessions.close();
+    super.close();
+  }
+}

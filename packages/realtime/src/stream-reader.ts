@@ -1,0 +1,103 @@
+import type { Redis } from 'ioredis';
+import type { ClusterMessage } from 'socket.io-adapter';
+import { type BroadcastData, decodeEntry, isReplayable, type StreamEntry } from './codec.js';
+import type { Logger } from './logger.js';
+
+const READ_COUNT = 500;
+const READ_BLOCK_MS = 5000;
+const RETRY_MS = 200;
+
+/** What a namespace's adapter takes from the stream. */
+export interface StreamMember {
+  /** A run of broadcasts, in stream order, with their entry ids. */
+  deliver(run: readonly { data: BroadcastData; id: string }[]): void;
+  /** Anything else the stream carries (joins, leaves, disconnections), in its place among the runs. */
+  onEntry(message: ClusterMessage, id: string): void;
+}
+
+/**
+ * One read loop over the broadcast stream for every namespace of a server. Each entry goes to the adapter
+ * of its namespace; a run of broadcasts is handed over at once, so the fan-out can merge its writes.
+ */
+export class StreamReader {
+  readonly #members = new Map<string, StreamMember>();
+  /**
+   * The last entry handed to the members: everything up to it has reached the fan-out, with its recipients
+   * fixed then, so a socket joining now must have those entries replayed and will receive later ones live.
+   */
+  #delivered = '0-0';
+  #running = false;
+
+  constructor(
+    private readonly reader: Redis,
+    private readonly stream: string,
+    private readonly log: Logger,
+  ) {}
+
+  get delivered(): string {
+    return this.#delivered;
+  }
+
+  add(nsp: string, member: StreamMember): void {
+    this.#members.set(nsp, member);
+    if (!this.#running) void this.#read();
+  }
+
+  remove(nsp: string): void {
+    this.#members.delete(nsp);
+  }
+
+  async #read(): Promise<void> {
+    this.#running = true;
+    let offset = '$';
+    while (this.#members.size > 0) {
+      try {
+        const reply = (await this.reader.xread(
+          'COUNT',
+          READ_COUNT,
+          'BLOCK',
+          READ_BLOCK_MS,
+          'STREAMS',
+          this.stream,
+          offset,
+        )) as [string, StreamEntry[]][] | null;
+        const entries = reply?.[0]?.[1] ?? [];
+        const last = entries.at(-1);
+        if (last === undefined) continue;
+        // Moved past before handling: a batch that failed would otherwise be read again, and its entries
+        // before the failure would reach their sockets again, for as long as it kept failing.
+        offset = last[0];
+        this.#handle(entries);
+        this.#delivered = last[0];
+      } catch (err) {
+        if (this.#members.size === 0) break;
+        this.log.debug({ err }, 'stream read failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+      }
+    }
+    this.#running = false;
+  }
+
+  /** Hands over runs of broadcasts; any other message ends the run, so everything keeps stream order. */
+  #handle(entries: readonly StreamEntry[]): void {
+    let member: StreamMember | undefined;
+    let run: { data: BroadcastData; id: string }[] = [];
+    const flush = () => {
+      if (run.length > 0) member?.deliver(run);
+      run = [];
+    };
+    for (const [id, fields] of entries) {
+      const message = decodeEntry(fields);
+      const owner = message === null ? undefined : this.#members.get(message.nsp);
+      if (message === null || owner === undefined) continue;
+      if (owner !== member) flush();
+      member = owner;
+      if (isReplayable(message)) run.push({ data: message.data, id });
+      else {
+        flush();
+        owner.onEntry(message, id);
+      }
+    }
+    flush();
+  }
+}
