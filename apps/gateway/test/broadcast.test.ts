@@ -13,6 +13,7 @@ import {
   type TypeRoom,
 } from '@care-chat/contract';
 import { Emitter } from '@care-chat/realtime';
+import { Emitter as StockEmitter } from '@socket.io/redis-emitter';
 import {
   chatSummary,
   closeAllClients,
@@ -92,6 +93,22 @@ describe.each(CUSTOMER_TYPES)('a %s chat-list update', (type) => {
       expect(events.get(event), `client ${index}`).toEqual(expected);
       for (const other of ROOM_UPDATE_EVENTS.filter((name) => name !== event)) expect(events.get(other)).toEqual([]);
     }
+  });
+
+  it('reaches its room on both nodes from the stock @socket.io/redis-emitter, live and without an offset', async () => {
+    const members = [await clientIn(nodeA, room), await clientIn(nodeB, room)];
+    const outsider = await clientIn(nodeB, null);
+    const seen = [...members, outsider].map((client) => {
+      const received: unknown[][] = [];
+      client.on(event as never, (...args: unknown[]) => void received.push(args));
+      return received;
+    });
+    const stock = new StockEmitter<ServerToClientEvents>(redis);
+    const update = chatSummary(type, { version: 4 });
+    stock.to(room).emit(event, update);
+    // One publisher's messages arrive in order: the marker follows the update.
+    await settle((stats) => stock.to(DASHBOARD_ROOM).emit(ServerEvent.DashboardStats, stats), [...members, outsider]);
+    expect(seen).toEqual([[[update]], [[update]], []]);
   });
 
   it('stops reaching a client after leave_room', async () => {
