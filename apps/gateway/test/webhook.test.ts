@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { inboundJobId, parseWebhook, QueueName, redisKeys } from '@care-chat/contract';
 import {
   type GatewayNode,
   postWebhook,
   RedisServer,
-  repoRoot,
+  readFixture,
   SAMPLE_NUMBERS,
   signToken,
   startGateway,
@@ -17,8 +16,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it } from 'vitest';
 
-const fixtures = `${repoRoot}../shared/fixtures/whatsapp/`;
-const fixture = (name: string) => readFileSync(`${fixtures}${name}`, 'utf8');
+const fixture = (name: string) => readFixture(`whatsapp/${name}`);
 
 const prefix = uniquePrefix();
 let node: GatewayNode;

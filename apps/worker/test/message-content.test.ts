@@ -1,9 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
 import { LIMITS, parseWebhook, type WhatsAppMessage } from '@care-chat/contract';
+import { fixtureNames, readFixture } from '@care-chat/testkit';
 import { describe, expect, it } from 'vitest';
 import { messageContent } from '../src/whatsapp/message-content.js';
-
-const FIXTURES = new URL('../../../../shared/fixtures/whatsapp/', import.meta.url);
 
 const message = (type: string, fields: Record<string, unknown> = {}): WhatsAppMessage => ({
   id: 'wamid.HBgLMTU1NTAwMDIyMjIVAgASGBQz',
@@ -229,9 +227,8 @@ describe('messageContent on the webhook samples', () => {
     'status-sent.json': [],
     'status-read.json': [],
   };
-  const files = readdirSync(FIXTURES).filter((name) => name.endsWith('.json'));
-  const webhooks = files.flatMap((name) => {
-    const body: unknown = JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8'));
+  const webhooks = fixtureNames('whatsapp').flatMap((name) => {
+    const body: unknown = JSON.parse(readFixture(`whatsapp/${name}`));
     const parsed = parseWebhook(body);
     return parsed.ok ? [{ name, jobs: parsed.value }] : [];
   });

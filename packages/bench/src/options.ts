@@ -14,6 +14,7 @@ export const { values } = parseArgs({
     threads: { type: 'string' },
     profile: { type: 'boolean', default: false },
     urls: { type: 'string' },
+    save: { type: 'boolean', default: false },
   },
 });
 export const scenario = values.scenario ?? 'realistic';

@@ -1,16 +1,15 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { repoRoot } from '@care-chat/testkit/tools';
+import { writeReportFile } from '@care-chat/testkit/tools';
+import { values } from './options.js';
 
 export type Row = Record<string, string | number | boolean>;
 
-export const resultsDir = `${repoRoot}bench/results`;
-
-/** Writes `bench/results/<scenario>.json` and `.md` (a table per section) and prints the tables. */
+/**
+ * Writes `<scenario>.json` and `.md` (a table per section) to bench/runs/, and with `--save` to
+ * bench/results/ too, and prints the tables.
+ */
 export function writeReport(scenario: string, summary: Row, sections: Record<string, Row[]>): void {
-  const dir = resultsDir;
-  mkdirSync(dir, { recursive: true });
   const at = new Date().toISOString();
-  writeFileSync(`${dir}/${scenario}.json`, `${JSON.stringify({ scenario, at, summary, sections }, null, 2)}\n`);
+  writeReportFile(`${scenario}.json`, `${JSON.stringify({ scenario, at, summary, sections }, null, 2)}\n`, values.save);
   const table = (rows: Row[]) => {
     const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
     return [
@@ -28,6 +27,6 @@ export function writeReport(scenario: string, summary: Row, sections: Record<str
     ...Object.entries(sections).flatMap(([title, rows]) => ['', `## ${title}`, '', table(rows)]),
     '',
   ].join('\n');
-  writeFileSync(`${dir}/${scenario}.md`, markdown);
+  writeReportFile(`${scenario}.md`, markdown, values.save);
   console.log(`\n${markdown}`);
 }

@@ -162,7 +162,7 @@ async function idle(): Promise<Row> {
 
 export const SCENARIOS: Record<string, () => Promise<Row>> = { realistic, fanout, ingest, idle, compare };
 
-/** Every scenario in turn, then bench/results/summary.md: each target of issue 5, met or off by how much. */
+/** Every scenario in turn, then summary.md: each target of issue 5, met or off by how much. */
 export async function all(): Promise<Row> {
   const summaries: Record<string, Row> = {};
   for (const [name, run] of Object.entries(SCENARIOS)) summaries[name] = await run();

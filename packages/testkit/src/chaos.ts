@@ -2,10 +2,11 @@
  * `npm run chaos`: the whole tier under faults. Dashboards (some on long-polling) behind a load balancer
  * without sticky sessions, customers writing through signed webhooks, while gateways are killed or
  * stopped, the worker is killed and Redis is restarted. Prints how many messages were sent, stored and
- * delivered, and how many were lost or duplicated (both must be 0); exits 1 if any were.
- *   node packages/testkit/dist/chaos.js [--seconds 40] [--clients 120] [--rate 20] [--gateways 3]
+ * delivered, and how many were lost or duplicated (both must be 0); exits 1 if any were. Writes
+ * bench/runs/chaos.json, and with --save bench/results/chaos.json too (the committed figures).
+ *   node packages/testkit/dist/chaos.js [--seconds 40] [--clients 120] [--rate 20] [--gateways 3] [--save]
  */
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { parseArgs } from 'node:util';
 import {
@@ -19,9 +20,9 @@ import {
 import pg from 'pg';
 import { connected, dashboardClient, nextEvent, type TestClient } from './clients.js';
 import { type GatewayNode, launchGateway, launchWorker } from './launch.js';
-import { repoRoot } from './process.js';
 import { RandomBalancer } from './random-balancer.js';
 import { RedisServer } from './redis-server.js';
+import { writeReportFile } from './report-files.js';
 import { signToken } from './tokens.js';
 import { postWebhook, SAMPLE_NUMBERS, TEST_APP_SECRET, textWebhook } from './whatsapp-webhooks.js';
 
@@ -31,6 +32,7 @@ const { values: args } = parseArgs({
     clients: { type: 'string', default: '120' },
     rate: { type: 'string', default: '20' },
     gateways: { type: 'string', default: '3' },
+    save: { type: 'boolean', default: false },
   },
 });
 const [SECONDS, CLIENTS, RATE, GATEWAYS] = [args.seconds, args.clients, args.rate, args.gateways].map(Number) as [
@@ -201,8 +203,7 @@ const report = {
 };
 const { faults: faultCounts, ...figures } = report;
 console.table({ ...figures, ...faultCounts });
-mkdirSync(`${repoRoot}bench/results`, { recursive: true });
-writeFileSync(`${repoRoot}bench/results/chaos.json`, `${JSON.stringify(report, null, 2)}\n`);
+writeReportFile('chaos.json', `${JSON.stringify(report, null, 2)}\n`, args.save);
 console.log(`sent ${report.messagesSent}, stored ${report.messagesStored}, lost ${lost}, duplicated ${duplicated}`);
 
 for (const dashboard of dashboards) dashboard.client.disconnect();

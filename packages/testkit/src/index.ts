@@ -15,6 +15,7 @@ export {
   type TestClient,
 } from './clients.js';
 export { createTestDatabase, type TestDatabase } from './database.js';
+export { fixtureNames, readFixture } from './fixtures.js';
 export { type GatewayNode, serviceEnv, startGateway, startWorker, uniquePrefix } from './gateway.js';
 export { malformedPayloads, type PayloadCase, validRequests } from './payload-cases.js';
 export { AppProcess, type LogLine, repoRoot, startNode } from './process.js';

@@ -5,5 +5,6 @@ export { type GatewayNode, launchGateway, launchWorker } from './launch.js';
 export { AppProcess, repoRoot, startNode } from './process.js';
 export { RandomBalancer } from './random-balancer.js';
 export { RedisServer } from './redis-server.js';
+export { runsDir, writeReportFile } from './report-files.js';
 export { signToken, TEST_JWT_SECRET } from './tokens.js';
 export { postWebhook, SAMPLE_NUMBERS, signBody, TEST_APP_SECRET, textWebhook } from './whatsapp-webhooks.js';

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import {
   type ChatSummary,
   ClientEvent,
@@ -13,8 +12,8 @@ import {
   imageMessage,
   nextEvent,
   postWebhook,
+  readFixture,
   recordEvents,
-  repoRoot,
   request,
   SAMPLE_NUMBERS,
   settle,
@@ -254,7 +253,7 @@ describe('duplicates and bad deliveries', () => {
   });
 
   it('a batch of several messages from several customers is processed whole', async () => {
-    const raw = readFileSync(`${repoRoot}../shared/fixtures/whatsapp/batch.json`, 'utf8');
+    const raw = readFixture('whatsapp/batch.json');
     const watcher = await tier.client(tier.nodes[0], 'CustomerApp');
     const arrivals = [
       nextEvent(watcher, 'room_update_customer', 10_000, (s) => s.customer === '15550002222' && s.unread_count === 2),
