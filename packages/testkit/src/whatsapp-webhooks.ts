@@ -1,4 +1,6 @@
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { CustomerType, WhatsAppContact, WhatsAppMessage, WhatsAppStatus } from '@care-chat/contract';
 
 /** The business account and display number every built body claims; nothing in this tier reads them. */
@@ -198,22 +200,38 @@ export interface PostWebhookInit {
  * POSTs a webhook to `${baseUrl}/webhooks/whatsapp` as Meta would. An object is serialised and escaped the
  * way Meta does; a string or bytes go out exactly as given, for tests that need particular raw bytes. The
  * body is signed with `appSecret` unless it is null (no signature header) or `init.signature` is set.
+ *
+ * Each request has a connection of its own, and the answer counts even when the server closed the
+ * connection before taking the whole body (as it does for one over its limit): a shared, kept-alive
+ * connection the server has just closed, or the rest of a refused body, would otherwise fail the request.
  */
-export async function postWebhook(
+export function postWebhook(
   baseUrl: string,
   body: unknown,
   appSecret: string | null,
   init: PostWebhookInit = {},
 ): Promise<{ status: number; text: string }> {
   const raw = typeof body === 'string' || body instanceof Uint8Array ? body : escapeNonAscii(JSON.stringify(body));
-  const headers = new Headers({ 'content-type': 'application/json', 'user-agent': 'facebookexternalua' });
+  const headers: Record<string, string> = { 'content-type': 'application/json', 'user-agent': 'facebookexternalua' };
   const signature = init.signature ?? (appSecret === null ? undefined : signBody(raw, appSecret));
-  if (signature !== undefined) headers.set('x-hub-signature-256', signature);
-  for (const [name, value] of Object.entries(init.headers ?? {})) headers.set(name, value);
-  const response = await fetch(`${baseUrl.replace(/\/+$/, '')}/webhooks/whatsapp`, {
-    method: 'POST',
-    headers,
-    body: raw,
+  if (signature !== undefined) headers['x-hub-signature-256'] = signature;
+  for (const [name, value] of Object.entries(init.headers ?? {})) headers[name.toLowerCase()] = value;
+  headers['content-length'] = String(Buffer.byteLength(raw));
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const url = new URL(`${baseUrl.replace(/\/+$/, '')}/webhooks/whatsapp`);
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const req = send(url, { method: 'POST', headers, agent: false });
+    req.on('response', (res) => {
+      answered = true;
+      const chunks: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => chunks.push(chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', (err) => {
+      if (!answered) reject(err);
+    });
+    req.end(raw);
   });
-  return { status: response.status, text: await response.text() };
 }
