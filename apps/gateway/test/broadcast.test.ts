@@ -13,7 +13,6 @@ import {
   type TypeRoom,
 } from '@care-chat/contract';
 import { Emitter } from '@care-chat/realtime';
-import { Emitter as StockEmitter } from '@socket.io/redis-emitter';
 import {
   chatSummary,
   closeAllClients,
@@ -29,6 +28,7 @@ import {
   uniquePrefix,
   viaEmitter,
 } from '@care-chat/testkit';
+import { Emitter as StockEmitter } from '@socket.io/redis-emitter';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startInProcessNode } from './in-process-node.js';
