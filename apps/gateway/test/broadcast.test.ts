@@ -158,7 +158,7 @@ describe('broadcasts read from the stream together', () => {
     const run = Array.from({ length: 9 }, (_, version) => (version % 3 === 2 ? customer : partner)).map(
       (route, version) => ({ ...route, summary: chatSummary(route === partner ? 'Partner' : 'Customer', { version }) }),
     );
-    await emitter.once(`run-${prefix}`, (group) => {
+    await emitter.publishOnce(`run-${prefix}`, (group) => {
       for (const { room, event, summary } of run) group.to(room).emit(event, summary);
     });
     await settle(viaEmitter(emitter), clients);

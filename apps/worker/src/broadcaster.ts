@@ -21,7 +21,7 @@ import type { Redis } from 'ioredis';
  */
 export type DashboardEmitter = Emitter<ServerToClientEvents, Room>;
 
-/** Updates published together, once (see `Emitter#once`). */
+/** Updates published together, once (see `Emitter#publishOnce`). */
 export type UpdateGroup = (group: BroadcastOperator<ServerToClientEvents, Room, void>) => void;
 
 export function dashboardEmitter(redis: Redis, keyPrefix: string, recoveryWindowMs: number): DashboardEmitter {

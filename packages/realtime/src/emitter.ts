@@ -194,7 +194,7 @@ export class Emitter<Events extends EventsMap, Room extends string = string> {
    * (within ten minutes): a job that retries after its broadcast landed does not broadcast twice. Resolves
    * true when published now.
    */
-  async once(id: string, build: (group: BroadcastOperator<Events, Room, void>) => void): Promise<boolean> {
+  async publishOnce(id: string, build: (group: BroadcastOperator<Events, Room, void>) => void): Promise<boolean> {
     const entries: string[][] = [];
     build(new BroadcastOperator((message) => void entries.push(this.#entry(message)), this.#nsp));
     if (entries.length === 0) return false;

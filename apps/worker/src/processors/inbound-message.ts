@@ -40,6 +40,6 @@ export async function processInboundMessage(job: InboundMessageJob, deps: Proces
     raw: message,
   });
   if (!result.inserted && !attempt.retried) return;
-  await deps.emitter.once(`message:${message.id}`, messageArrived(result.chat, result.message));
+  await deps.emitter.publishOnce(`message:${message.id}`, messageArrived(result.chat, result.message));
   deps.stats.changed();
 }
