@@ -1,4 +1,4 @@
-import { type ClusterMessage, MessageType } from 'socket.io-adapter';
+import { type BroadcastFlags, type ClusterMessage, MessageType } from 'socket.io-adapter';
 
 /**
  * The one wire format of the broadcast stream. An entry's fields are a socket.io-adapter cluster message:
@@ -13,7 +13,7 @@ export type StreamEntry = [id: string, fields: string[]];
 export interface BroadcastData {
   /** `id` is set on packets that await an acknowledgement. */
   packet: { type: number; data: unknown[]; nsp: string; id?: number };
-  opts: { rooms: string[]; except: string[]; flags: Record<string, boolean | number> };
+  opts: { rooms: string[]; except: string[]; flags: BroadcastFlags };
   /** Set on broadcasts that collect acknowledgements: they never enter the stream. */
   requestId?: string;
 }
@@ -32,20 +32,35 @@ export function encodeEntry(message: ClusterMessage): string[] {
 const isStrings = (value: unknown): value is string[] =>
   Array.isArray(value) && value.every((item) => typeof item === 'string');
 
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/** Whom a message is for: rooms and the rooms excepted. */
+export const isTargets = (opts: unknown): opts is { rooms: string[]; except: string[] } =>
+  isObject(opts) && isStrings(opts.rooms) && isStrings(opts.except);
+
 /** A broadcast's data as a reader may trust it: anyone with the Redis can write to the stream. */
 export function isBroadcastData(data: unknown): data is BroadcastData {
-  const { packet, opts } = (data ?? {}) as Partial<BroadcastData>;
+  if (!isObject(data) || !isObject(data.packet) || !isTargets(data.opts)) return false;
+  const { packet, opts } = data as { packet: Record<string, unknown>; opts: Record<string, unknown> };
   return (
-    typeof packet === 'object' &&
-    packet !== null &&
-    typeof packet.type === 'number' &&
-    Array.isArray(packet.data) &&
-    typeof opts === 'object' &&
-    opts !== null &&
-    isStrings(opts.rooms) &&
-    isStrings(opts.except) &&
-    (opts.flags === undefined || (typeof opts.flags === 'object' && opts.flags !== null))
+    typeof packet.type === 'number' && Array.isArray(packet.data) && (opts.flags === undefined || isObject(opts.flags))
   );
+}
+
+/** Whether `data` is what a message of `type` that the stream may carry holds. */
+function fits(type: MessageType, data: unknown): boolean {
+  switch (type) {
+    case MessageType.BROADCAST:
+      return isBroadcastData(data) && data.requestId === undefined;
+    case MessageType.SOCKETS_JOIN:
+    case MessageType.SOCKETS_LEAVE:
+      return isObject(data) && isTargets(data.opts) && isStrings(data.rooms);
+    case MessageType.DISCONNECT_SOCKETS:
+      return isObject(data) && isTargets(data.opts) && typeof data.close === 'boolean';
+    default:
+      // Requests and answers travel over pub/sub: one in the stream was not written by this format.
+      return false;
+  }
 }
 
 /** The message an entry holds, or null when it is not one this format can have written. */
@@ -54,16 +69,14 @@ export function decodeEntry(flat: readonly string[]): ClusterMessage | null {
   for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i] as string] = flat[i + 1] as string;
   const { uid, nsp, type: rawType, data: rawData } = fields;
   const type = Number(rawType);
-  if (uid === undefined || nsp === undefined || !Number.isInteger(type) || MessageType[type] === undefined) {
-    return null;
-  }
+  if (uid === undefined || nsp === undefined || !Number.isInteger(type)) return null;
   let data: unknown;
   try {
     data = rawData === undefined ? undefined : JSON.parse(rawData);
   } catch {
     return null;
   }
-  if (type === MessageType.BROADCAST && !isBroadcastData(data)) return null;
+  if (!fits(type, data)) return null;
   return { uid, nsp, type, data } as ClusterMessage;
 }
 

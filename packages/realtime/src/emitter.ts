@@ -140,7 +140,7 @@ export class Emitter<Events extends EventsMap, Room extends string = string> {
 
   constructor(redis: Redis, options: EmitterOptions, nsp = '/') {
     this.#redis = redis;
-    this.#options = { recoveryWindowMs: DEFAULT_RECOVERY_WINDOW_MS, ...options };
+    this.#options = { ...options, recoveryWindowMs: options.recoveryWindowMs ?? DEFAULT_RECOVERY_WINDOW_MS };
     this.#keys = realtimeKeys(options.prefix);
     this.#nsp = nsp;
     // Sent by hash (EVALSHA), not as source with every group; loaded again when Redis lacks it.

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { Redis, Result } from 'ioredis';
 import type { Session } from 'socket.io-adapter';
 import type { RealtimeKeys } from './keys.js';
 import type { Logger } from './logger.js';
@@ -7,8 +7,36 @@ export type SessionRecord = Omit<Session, 'missedPackets'>;
 /** What a session is made of, read off a live socket. */
 export type SessionSocket = { pid?: string; rooms: Set<string>; data: unknown };
 
+declare module 'ioredis' {
+  interface RedisCommander<Context> {
+    realtimeSessionWrite(key: string, owner: string, session: string, ttlMs: number): Result<number, Context>;
+    realtimeSessionTake(key: string, owner: string, ttlMs: number): Result<string | null, Context>;
+  }
+}
+
+// A session is a hash of its owner (the adapter whose socket it is) and the session itself. Only its owner
+// writes or deletes it (an empty session deletes), so a server that learns late that a connection dropped
+// cannot overwrite what the client, recovered elsewhere since, now has there.
+const WRITE = `
+local owner = redis.call('HGET', KEYS[1], 'owner')
+if owner and owner ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then redis.call('DEL', KEYS[1]) return 1 end
+redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'session', ARGV[2])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return 1`;
+
+// Recovering a session makes its recoverer the owner, in the same step.
+const TAKE = `
+local session = redis.call('HGET', KEYS[1], 'session')
+if not session then return false end
+redis.call('HSET', KEYS[1], 'owner', ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return session`;
+
 export interface SessionStoreOptions {
   redis: Redis;
+  /** Who writes here: the adapter's id, unique to one namespace of one server. */
+  owner: string;
   keys: RealtimeKeys;
   recoveryWindowMs: number;
   log: Logger;
@@ -38,6 +66,10 @@ export class SessionStore {
 
   constructor(options: SessionStoreOptions) {
     this.#opts = options;
+    if (typeof (options.redis as { realtimeSessionWrite?: unknown }).realtimeSessionWrite !== 'function') {
+      options.redis.defineCommand('realtimeSessionWrite', { numberOfKeys: 1, lua: WRITE });
+      options.redis.defineCommand('realtimeSessionTake', { numberOfKeys: 1, lua: TAKE });
+    }
     options.redis.on('ready', () => {
       for (const sid of this.#pids.keys()) this.changed(sid);
     });
@@ -66,13 +98,15 @@ export class SessionStore {
     const pid = this.#pids.get(sid);
     this.#pids.delete(sid);
     if (!this.#persisted.delete(sid) && pid !== undefined) {
-      void this.#opts.redis.del(this.#opts.keys.session(pid)).catch(() => {});
+      const { redis, keys, owner } = this.#opts;
+      void redis.realtimeSessionWrite(keys.session(pid), owner, '', 0).catch(() => {});
     }
   }
 
-  /** The session `pid`, taken out of Redis (a session is recovered once), or null. */
+  /** The session `pid`, which is this store's from now on, or null. */
   async take(pid: string): Promise<SessionRecord | null> {
-    const raw = await this.#opts.redis.getdel(this.#opts.keys.session(pid));
+    const { redis, keys, owner, recoveryWindowMs } = this.#opts;
+    const raw = await redis.realtimeSessionTake(keys.session(pid), owner, recoveryWindowMs);
     return raw === null ? null : (JSON.parse(raw) as SessionRecord);
   }
 
@@ -95,9 +129,10 @@ export class SessionStore {
 
   #write(sessions: readonly SessionRecord[]): void {
     if (sessions.length === 0) return;
-    const pipeline = this.#opts.redis.pipeline();
+    const { redis, keys, owner, recoveryWindowMs } = this.#opts;
+    const pipeline = redis.pipeline();
     for (const session of sessions) {
-      pipeline.set(this.#opts.keys.session(session.pid), JSON.stringify(session), 'PX', this.#opts.recoveryWindowMs);
+      pipeline.realtimeSessionWrite(keys.session(session.pid), owner, JSON.stringify(session), recoveryWindowMs);
     }
     pipeline
       .exec()

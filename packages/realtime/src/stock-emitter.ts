@@ -1,7 +1,7 @@
 import { decode } from 'notepack.io';
 import { type ClusterMessage, MessageType } from 'socket.io-adapter';
 import type { Channels } from './channels.js';
-import { type BroadcastData, EMITTER_UID, isBroadcastData } from './codec.js';
+import { type BroadcastData, EMITTER_UID, isBroadcastData, isTargets } from './codec.js';
 import type { Logger } from './logger.js';
 
 /** What a namespace's adapter does with what the stock emitter sends. */
@@ -11,10 +11,6 @@ export interface StockEmitterMember {
   /** One of its requests, as the cluster message that asks the same. */
   onMessage(message: ClusterMessage): void;
 }
-
-type Targets = { rooms: string[]; except: string[] };
-const isTargets = (opts: unknown): opts is Targets =>
-  Array.isArray((opts as Targets | undefined)?.rooms) && Array.isArray((opts as Targets).except);
 
 /** A request of @socket.io/redis-emitter (its RequestType numbers) as the cluster message that asks the same. */
 function asClusterMessage(nsp: string, request: unknown): ClusterMessage | null {

@@ -7,6 +7,7 @@ import {
   type ClusterResponse,
   MessageType,
   type PrivateSessionId,
+  type Room,
   type Session,
 } from 'socket.io-adapter';
 import { Channels } from './channels.js';
@@ -21,7 +22,7 @@ import {
   isStreamId,
   type StreamEntry,
 } from './codec.js';
-import { type AdapterInternals, type Broadcast, FanOut } from './fan-out.js';
+import { type AdapterInternals, type Broadcast, FanOut, type FanOutSocket } from './fan-out.js';
 import { assertInternals } from './internals.js';
 import { type RealtimeKeys, realtimeKeys } from './keys.js';
 import { type Logger, silentLogger } from './logger.js';
@@ -102,6 +103,14 @@ const optionsOf = ({ rooms, except, flags }: BroadcastData['opts']): BroadcastOp
   flags: flags ?? {},
 });
 
+const encode = ({ rooms, except, flags }: BroadcastOptions): BroadcastData['opts'] => ({
+  rooms: [...rooms],
+  except: [...(except ?? [])],
+  flags: flags ?? {},
+});
+
+type Unpublished = Parameters<ClusterAdapter['publishAndReturnOffset']>[0];
+
 const reaches = (rooms: readonly string[], opts: BroadcastData['opts']) =>
   (opts.rooms.length === 0 || rooms.some((room) => opts.rooms.includes(room))) &&
   !rooms.some((room) => opts.except.includes(room));
@@ -124,24 +133,67 @@ class StreamAdapter extends ClusterAdapter {
     this.#offsets = Boolean(namespace.server.opts.connectionStateRecovery);
     this.#sessions = new SessionStore({
       redis: options.redis,
+      owner: this.uid,
       keys,
       recoveryWindowMs: options.recoveryWindowMs,
       log: options.log,
       socketOf: (sid) => namespace.sockets.get(sid) ?? namespace._preConnectSockets.get(sid),
     });
-    this.#fanOut = new FanOut(this as unknown as AdapterInternals, options.holdBack);
+    this.#fanOut = new FanOut(
+      {
+        _encode: (packet, opts) => (this as unknown as AdapterInternals)._encode(packet, opts),
+        apply: (opts, each) => this.#recipients(opts, each),
+      },
+      options.holdBack,
+    );
     this.#requests = keys.requests(namespace.name);
     this.#responses = keys.responses(namespace.name, this.uid);
     shared.channels.subscribe(this.#requests, (message) => this.#onPublished(message, false));
     shared.channels.subscribe(this.#responses, (message) => this.#onPublished(message, true));
     shared.reader.add(namespace.name, {
       deliver: (run) => this.#fanOut.deliver(run.map(({ data, id }) => this.#prepare(data, id))),
-      onEntry: (message, id) => this.onMessage(message, id),
+      onEntry: (message, id) => this.#onEntry(message, id),
     });
     shared.bridge?.add(namespace.name, {
       deliverLive: (broadcast) => this.#fanOut.deliver([this.#prepare(broadcast)]),
       onMessage: (message) => this.onMessage(message),
     });
+  }
+
+  /**
+   * Joins, leaves and disconnections from the stream apply here when read, this server's own too, so they
+   * keep their place among the broadcasts on every server; anything else goes to the cluster adapter.
+   */
+  #onEntry(message: ClusterMessage, id: string): void {
+    const { type, data } = message as unknown as {
+      type: MessageType;
+      data: { opts: BroadcastData['opts']; rooms: string[]; close: boolean };
+    };
+    if (type === MessageType.SOCKETS_JOIN) Adapter.prototype.addSockets.call(this, optionsOf(data.opts), data.rooms);
+    else if (type === MessageType.SOCKETS_LEAVE)
+      Adapter.prototype.delSockets.call(this, optionsOf(data.opts), data.rooms);
+    else if (type === MessageType.DISCONNECT_SOCKETS) {
+      Adapter.prototype.disconnectSockets.call(this, optionsOf(data.opts), data.close);
+    } else this.onMessage(message, id);
+  }
+
+  /**
+   * The sockets `opts` select, as the adapter's `apply` finds them, and those still connecting: a recovered
+   * socket is back in its rooms before its middlewares are done, and its replay ends where live delivery
+   * began, so what is delivered meanwhile must reach it too (it is written after the replay, in order).
+   */
+  #recipients(opts: BroadcastOptions, each: (socket: FanOutSocket) => void): void {
+    const { sockets, _preConnectSockets: connecting } = this.nsp as unknown as Namespace;
+    const inRooms = (rooms: Iterable<Room>) => [...rooms].flatMap((room) => [...(this.rooms.get(room) ?? [])]);
+    const except = new Set(inRooms(opts.except ?? []));
+    const seen = new Set<string>();
+    const ids = opts.rooms.size > 0 ? inRooms(opts.rooms) : this.sids.keys();
+    for (const id of ids) {
+      if (seen.has(id) || except.has(id)) continue;
+      seen.add(id);
+      const socket = sockets.get(id) ?? connecting.get(id);
+      if (socket !== undefined) each(socket as unknown as FanOutSocket);
+    }
   }
 
   #onPublished(raw: Buffer, response: boolean): void {
@@ -154,10 +206,15 @@ class StreamAdapter extends ClusterAdapter {
     }
   }
 
-  /** A broadcast as this server delivers it; with the entry id as its last argument, when it has one. */
+  /**
+   * A broadcast as this server delivers it. An event awaiting no acknowledgement carries an offset as its
+   * last argument: its entry's id, or, for one that never was in the stream, the last entry delivered here
+   * (everything up to which it follows, for each of its sockets). So no event's own last argument, when a
+   * string, is taken for an offset by the client.
+   */
   #prepare({ packet, opts }: BroadcastData, id?: string): Broadcast {
-    const replayable = packet.type === EVENT_PACKET_TYPE && packet.id === undefined && !opts.flags?.volatile;
-    const data = id !== undefined && this.#offsets && replayable ? [...packet.data, id] : packet.data;
+    const offset = packet.type === EVENT_PACKET_TYPE && packet.id === undefined && this.#offsets;
+    const data = offset ? [...packet.data, id ?? this.#shared.reader.delivered] : packet.data;
     return { packet: { type: packet.type, data, nsp: this.nsp.name }, options: optionsOf(opts) };
   }
 
@@ -169,13 +226,41 @@ class StreamAdapter extends ClusterAdapter {
   override async broadcast(packet: BroadcastData['packet'], opts: BroadcastOptions): Promise<void> {
     if (opts.flags?.local) return Adapter.prototype.broadcast.call(this, packet, opts);
     try {
-      await this.publishAndReturnOffset({
-        type: MessageType.BROADCAST,
-        data: { packet, opts: { rooms: [...opts.rooms], except: [...(opts.except ?? [])], flags: opts.flags ?? {} } },
-      });
+      await this.publishAndReturnOffset({ type: MessageType.BROADCAST, data: { packet, opts: encode(opts) } });
     } catch (err) {
       this.#shared.options.log.warn({ err }, 'broadcast not written to the stream: delivered on this server only');
       Adapter.prototype.broadcast.call(this, packet, opts);
+    }
+  }
+
+  override async addSockets(opts: BroadcastOptions, rooms: Room[]): Promise<void> {
+    await this.#publishOrApply(opts, { type: MessageType.SOCKETS_JOIN, data: { opts: encode(opts), rooms } }, () =>
+      Adapter.prototype.addSockets.call(this, opts, rooms),
+    );
+  }
+
+  override async delSockets(opts: BroadcastOptions, rooms: Room[]): Promise<void> {
+    await this.#publishOrApply(opts, { type: MessageType.SOCKETS_LEAVE, data: { opts: encode(opts), rooms } }, () =>
+      Adapter.prototype.delSockets.call(this, opts, rooms),
+    );
+  }
+
+  override async disconnectSockets(opts: BroadcastOptions, close: boolean): Promise<void> {
+    await this.#publishOrApply(
+      opts,
+      { type: MessageType.DISCONNECT_SOCKETS, data: { opts: encode(opts), close } },
+      () => Adapter.prototype.disconnectSockets.call(this, opts, close),
+    );
+  }
+
+  /** Like broadcasts, published only and applied when read back; here at once when local or unpublishable. */
+  async #publishOrApply(opts: BroadcastOptions, message: Unpublished, apply: () => void): Promise<void> {
+    if (opts.flags?.local) return apply();
+    try {
+      await this.publishAndReturnOffset(message);
+    } catch (err) {
+      this.#shared.options.log.warn({ err }, 'not written to the stream: applied on this server only');
+      apply();
     }
   }
 
@@ -221,6 +306,7 @@ class StreamAdapter extends ClusterAdapter {
 
   override async restoreSession(pid: PrivateSessionId, offset: string): Promise<Session> {
     if (!isStreamId(offset)) throw new Error('invalid offset');
+    await this.#shared.reader.ready;
     const session = await this.#sessions.take(pid);
     if (session === null) throw new Error('no session');
     const { redis } = this.#shared.options;
@@ -246,8 +332,11 @@ class StreamAdapter extends ClusterAdapter {
         }
       }
       // Until the replay has caught up with what this server has delivered live, entries may have reached
-      // the rooms before this socket is back in them.
-      if (page.length < REPLAY_PAGE && compareIds(last, this.#shared.reader.delivered) >= 0) break;
+      // the rooms before this socket is back in them. (An empty page is the stream's end, whatever was
+      // delivered: entries deleted by hand are not waited for.)
+      if (page.length === 0 || (page.length < REPLAY_PAGE && compareIds(last, this.#shared.reader.delivered) >= 0)) {
+        break;
+      }
     }
     // From here to the socket joining its rooms no I/O can run: entries after `delivered` arrive live.
     const delivered = this.#shared.reader.delivered;

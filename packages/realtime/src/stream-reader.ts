@@ -7,6 +7,8 @@ const READ_COUNT = 500;
 const READ_BLOCK_MS = 5000;
 const RETRY_MS = 200;
 
+const pause = () => new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+
 /** What a namespace's adapter takes from the stream. */
 export interface StreamMember {
   /** A run of broadcasts, in stream order, with their entry ids. */
@@ -27,6 +29,11 @@ export class StreamReader {
    */
   #delivered = '0-0';
   #running = false;
+  #positioned: () => void = () => {};
+  /** Resolves once the loop knows where the stream ends: from there on, nothing added is missed. */
+  readonly ready = new Promise<void>((resolve) => {
+    this.#positioned = resolve;
+  });
 
   constructor(
     private readonly reader: Redis,
@@ -49,8 +56,8 @@ export class StreamReader {
 
   async #read(): Promise<void> {
     this.#running = true;
-    let offset = '$';
-    while (this.#members.size > 0) {
+    let offset = await this.#end();
+    while (this.#members.size > 0 && offset !== null) {
       try {
         const reply = (await this.reader.xread(
           'COUNT',
@@ -64,18 +71,36 @@ export class StreamReader {
         const entries = reply?.[0]?.[1] ?? [];
         const last = entries.at(-1);
         if (last === undefined) continue;
-        // Moved past before handling: a batch that failed would otherwise be read again, and its entries
-        // before the failure would reach their sockets again, for as long as it kept failing.
         offset = last[0];
         this.#handle(entries);
         this.#delivered = last[0];
       } catch (err) {
         if (this.#members.size === 0) break;
         this.log.debug({ err }, 'stream read failed; retrying');
-        await new Promise((resolve) => setTimeout(resolve, RETRY_MS));
+        await pause();
       }
     }
     this.#running = false;
+  }
+
+  /**
+   * The id of the stream's last entry, which is then delivered as far as this server is concerned:
+   * reading from it (not from `$`, which is wherever the stream ends when XREAD arrives) misses nothing
+   * added meanwhile, and a socket recovering here before the first read is replayed up to it.
+   */
+  async #end(): Promise<string | null> {
+    while (this.#members.size > 0) {
+      try {
+        const [last] = (await this.reader.xrevrange(this.stream, '+', '-', 'COUNT', 1)) as StreamEntry[];
+        this.#delivered = last?.[0] ?? '0-0';
+        this.#positioned();
+        return this.#delivered;
+      } catch (err) {
+        this.log.debug({ err }, 'stream end not read; retrying');
+        await pause();
+      }
+    }
+    return null;
   }
 
   /** Hands over runs of broadcasts; any other message ends the run, so everything keeps stream order. */
@@ -83,21 +108,31 @@ export class StreamReader {
     let member: StreamMember | undefined;
     let run: { data: BroadcastData; id: string }[] = [];
     const flush = () => {
-      if (run.length > 0) member?.deliver(run);
+      const batch = run;
       run = [];
+      if (batch.length > 0) member?.deliver(batch);
     };
     for (const [id, fields] of entries) {
       const message = decodeEntry(fields);
       const owner = message === null ? undefined : this.#members.get(message.nsp);
       if (message === null || owner === undefined) continue;
-      if (owner !== member) flush();
+      if (owner !== member) this.#guarded(flush);
       member = owner;
       if (isReplayable(message)) run.push({ data: message.data, id });
       else {
-        flush();
-        owner.onEntry(message, id);
+        this.#guarded(flush);
+        this.#guarded(() => owner.onEntry(message, id));
       }
     }
-    flush();
+    this.#guarded(flush);
+  }
+
+  /** One entry that cannot be handled costs only itself: the others of its batch still reach their sockets. */
+  #guarded(handle: () => void): void {
+    try {
+      handle();
+    } catch (err) {
+      this.log.error({ err }, 'stream entry not delivered');
+    }
   }
 }

@@ -5,7 +5,7 @@ import { type AdapterInternals, type Broadcast, FanOut, type FanOutSocket } from
 /**
  * The fan-out's scheduling, on sockets that record what they are written: which packets, in which writes,
  * in which order across sockets. (That real sockets get those writes as separate events is tested on real
- * gateways in broadcast.test.ts.)
+ * servers in merged-writes.test.ts.)
  */
 class RecordingSocket implements FanOutSocket {
   readonly writes: string[][] = [];
