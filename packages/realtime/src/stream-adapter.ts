@@ -11,21 +11,12 @@ import {
   type Session,
 } from 'socket.io-adapter';
 import { Channels } from './channels.js';
-import {
-  type BroadcastData,
-  compareIds,
-  decodeEntry,
-  EVENT_PACKET_TYPE,
-  encodeEntry,
-  isOrdered,
-  isReplayable,
-  isStreamId,
-  type StreamEntry,
-} from './codec.js';
+import { type BroadcastData, EVENT_PACKET_TYPE, encodeEntry, isOrdered, isStreamId } from './codec.js';
 import { type AdapterInternals, type Broadcast, FanOut, type FanOutSocket } from './fan-out.js';
 import { assertInternals } from './internals.js';
 import { type RealtimeKeys, realtimeKeys } from './keys.js';
 import { type Logger, silentLogger } from './logger.js';
+import { missedSince } from './replay.js';
 import { trimArgs } from './retention.js';
 import { type SessionRecord, type SessionSocket, SessionStore } from './session-store.js';
 import { StockEmitterBridge } from './stock-emitter.js';
@@ -51,8 +42,6 @@ export interface StreamAdapterOptions {
   stockEmitterKey?: string | null;
   log?: Logger;
 }
-
-const REPLAY_PAGE = 1000;
 
 /** What the adapters of one server share: one stream read loop, one subscriber, one stock-emitter bridge. */
 interface Shared {
@@ -110,10 +99,6 @@ const encode = ({ rooms, except, flags }: BroadcastOptions): BroadcastData['opts
 });
 
 type Unpublished = Parameters<ClusterAdapter['publishAndReturnOffset']>[0];
-
-const reaches = (rooms: readonly string[], opts: BroadcastData['opts']) =>
-  (opts.rooms.length === 0 || rooms.some((room) => opts.rooms.includes(room))) &&
-  !rooms.some((room) => opts.except.includes(room));
 
 class StreamAdapter extends ClusterAdapter {
   readonly #shared: Shared;
@@ -309,38 +294,8 @@ class StreamAdapter extends ClusterAdapter {
     await this.#shared.reader.ready;
     const session = await this.#sessions.take(pid);
     if (session === null) throw new Error('no session');
-    const { redis } = this.#shared.options;
-    const missed: { id: string; data: unknown[] }[] = [];
-    // Exclusive start: the client has the entry at its offset. If that entry was trimmed, replay starts
-    // at the oldest kept, which is still older than anything the client can have missed (see retention).
-    let last = offset;
-    for (;;) {
-      const page = (await redis.xrange(
-        this.#shared.keys.stream,
-        `(${last}`,
-        '+',
-        'COUNT',
-        REPLAY_PAGE,
-      )) as StreamEntry[];
-      for (const [id, fields] of page) {
-        last = id;
-        const message = decodeEntry(fields);
-        if (message === null || message.nsp !== this.nsp.name || !isReplayable(message)) continue;
-        const { packet, opts } = message.data;
-        if (packet.type === EVENT_PACKET_TYPE && !opts.flags?.volatile && reaches(session.rooms, opts)) {
-          missed.push({ id, data: [...packet.data, id] });
-        }
-      }
-      // Until the replay has caught up with what this server has delivered live, entries may have reached
-      // the rooms before this socket is back in them. (An empty page is the stream's end, whatever was
-      // delivered: entries deleted by hand are not waited for.)
-      if (page.length === 0 || (page.length < REPLAY_PAGE && compareIds(last, this.#shared.reader.delivered) >= 0)) {
-        break;
-      }
-    }
-    // From here to the socket joining its rooms no I/O can run: entries after `delivered` arrive live.
-    const delivered = this.#shared.reader.delivered;
-    const missedPackets = missed.filter(({ id }) => compareIds(id, delivered) <= 0).map(({ data }) => data);
+    const { options, keys, reader } = this.#shared;
+    const missedPackets = await missedSince(options.redis, keys.stream, this.nsp.name, session.rooms, offset, reader);
     return { ...session, missedPackets };
   }
 
