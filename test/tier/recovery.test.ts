@@ -217,4 +217,23 @@ describe('a recovered socket', () => {
     await settle(viaEmitter(tier.emitter), [client]);
     expect(updates).toEqual([]);
   });
+
+  it("keeps nothing of a session recovered with another executive's token: no room, no missed update", async () => {
+    const auth: { token: string } = { token: signToken() };
+    const client = await connected(dashboardClient(balancer.url, undefined, { auth }));
+    const joined = nextEvent(client, responseEvent(ClientEvent.JoinRoom));
+    client.emit(ClientEvent.JoinRoom, { room: 'PartnerApp' });
+    await joined;
+    const updates = recordEvents(client, ['room_update']).get('room_update') as ChatSummary[];
+    const watcher = await observer();
+    const back = reconnection(client);
+    auth.token = signToken({ sub: 'another-executive' });
+    balancer.disconnect();
+    await customersWrite(watcher, 1);
+    balancer.reconnect();
+    await back;
+    await customersWrite(watcher, 1);
+    await settle(viaEmitter(tier.emitter), [client]);
+    expect(updates).toEqual([]);
+  });
 });

@@ -104,6 +104,16 @@ export class FanOut {
     this.#slice();
   }
 
+  /** Writes `broadcasts` to one socket that no job owes anything, now, in order, in one write where they merge. */
+  writeTo(socket: FanOutSocket, broadcasts: readonly Broadcast[]): void {
+    if (broadcasts.length > 0)
+      this.#write(
+        socket,
+        broadcasts.map((broadcast) => this.#encode(broadcast)),
+        new Map(),
+      );
+  }
+
   #encode({ packet, options }: Broadcast): Encoded {
     const packetOptions: PacketOptions = {
       preEncoded: true,

@@ -7,17 +7,20 @@ import {
   isReplayable,
   type StreamEntry,
 } from './codec.js';
+import { reaches } from './recovering.js';
 
 const PAGE = 1000;
 
-const reaches = (rooms: readonly string[], opts: BroadcastData['opts']) =>
-  (opts.rooms.length === 0 || rooms.some((room) => opts.rooms.includes(room))) &&
-  !rooms.some((room) => opts.except.includes(room));
+/** A replayed entry: its broadcast, and its id to carry as its offset. */
+export interface Missed {
+  id: string;
+  data: BroadcastData;
+}
 
 /**
- * The events after `offset` that a socket of namespace `nsp` in `rooms` would have received, each with its
- * entry id as its offset, up to the last entry `reader` has delivered: the socket receives the later ones
- * live, once back in its rooms, which must follow with no I/O in between.
+ * The events after `offset` that a socket of namespace `nsp` in `rooms` would have received, up to the last
+ * entry `reader` has delivered: the socket receives the later ones live, which must be arranged with no
+ * I/O in between.
  */
 export async function missedSince(
   redis: Redis,
@@ -26,8 +29,9 @@ export async function missedSince(
   rooms: readonly string[],
   offset: string,
   reader: { readonly delivered: string },
-): Promise<unknown[][]> {
-  const missed: { id: string; data: unknown[] }[] = [];
+): Promise<Missed[]> {
+  const missed: Missed[] = [];
+  const inRooms = new Set(rooms);
   // Exclusive start: the client has the entry at its offset. If that entry was trimmed, replay starts
   // at the oldest kept, which is still older than anything the client can have missed (see retention).
   let last = offset;
@@ -38,8 +42,8 @@ export async function missedSince(
       const message = decodeEntry(fields);
       if (message === null || message.nsp !== nsp || !isReplayable(message)) continue;
       const { packet, opts } = message.data;
-      if (packet.type === EVENT_PACKET_TYPE && !opts.flags?.volatile && reaches(rooms, opts)) {
-        missed.push({ id, data: [...packet.data, id] });
+      if (packet.type === EVENT_PACKET_TYPE && !opts.flags?.volatile && reaches(inRooms, opts)) {
+        missed.push({ id, data: message.data });
       }
     }
     // Until the replay has caught up with what this server has delivered live, entries may have reached
@@ -48,5 +52,5 @@ export async function missedSince(
     if (page.length === 0 || (page.length < PAGE && compareIds(last, reader.delivered) >= 0)) break;
   }
   const delivered = reader.delivered;
-  return missed.filter(({ id }) => compareIds(id, delivered) <= 0).map(({ data }) => data);
+  return missed.filter(({ id }) => compareIds(id, delivered) <= 0);
 }

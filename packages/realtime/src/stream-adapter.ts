@@ -16,6 +16,7 @@ import { type AdapterInternals, type Broadcast, FanOut, type FanOutSocket } from
 import { assertInternals } from './internals.js';
 import { type RealtimeKeys, realtimeKeys } from './keys.js';
 import { type Logger, silentLogger } from './logger.js';
+import { RecoveringSockets } from './recovering.js';
 import { missedSince } from './replay.js';
 import { trimArgs } from './retention.js';
 import { type SessionRecord, type SessionSocket, SessionStore } from './session-store.js';
@@ -84,6 +85,7 @@ type Namespace = {
   sockets: Map<string, SessionSocket>;
   _preConnectSockets: Map<string, SessionSocket>;
   server: { opts: { connectionStateRecovery?: unknown } };
+  on(event: 'connection', listener: (socket: FanOutSocket & { id: string; rooms: Set<string> }) => void): void;
 };
 
 const optionsOf = ({ rooms, except, flags }: BroadcastData['opts']): BroadcastOptions => ({
@@ -108,6 +110,7 @@ class StreamAdapter extends ClusterAdapter {
   readonly #responses: string;
   /** Whether packets carry their offset: only with connection state recovery, as Socket.IO's adapters do. */
   readonly #offsets: boolean;
+  readonly #recovering = new RecoveringSockets();
 
   constructor(nsp: unknown, shared: Shared) {
     assertInternals(nsp);
@@ -136,11 +139,16 @@ class StreamAdapter extends ClusterAdapter {
     shared.channels.subscribe(this.#requests, (message) => this.#onPublished(message, false));
     shared.channels.subscribe(this.#responses, (message) => this.#onPublished(message, true));
     shared.reader.add(namespace.name, {
-      deliver: (run) => this.#fanOut.deliver(run.map(({ data, id }) => this.#prepare(data, id))),
+      deliver: (run) => this.#deliver(run.map(({ data, id }) => this.#prepare(data, id))),
       onEntry: (message, id) => this.#onEntry(message, id),
     });
+    // After the connection's own listeners (which may leave rooms its token no longer allows), before
+    // anything they started can write to it.
+    namespace.on('connection', (socket) => {
+      if (this.#recovering.isHeld(socket.id)) queueMicrotask(() => this.#release(socket));
+    });
     shared.bridge?.add(namespace.name, {
-      deliverLive: (broadcast) => this.#fanOut.deliver([this.#prepare(broadcast)]),
+      deliverLive: (broadcast) => this.#deliver([this.#prepare(broadcast)]),
       onMessage: (message) => this.onMessage(message),
     });
   }
@@ -162,21 +170,27 @@ class StreamAdapter extends ClusterAdapter {
     } else this.onMessage(message, id);
   }
 
-  /**
-   * The sockets `opts` select, as the adapter's `apply` finds them, and those still connecting: a recovered
-   * socket is back in its rooms before its middlewares are done, and its replay ends where live delivery
-   * began, so what is delivered meanwhile must reach it too (it is written after the replay, in order).
-   */
+  #deliver(broadcasts: Broadcast[]): void {
+    this.#recovering.offer(broadcasts);
+    this.#fanOut.deliver(broadcasts);
+  }
+
+  /** A recovered socket is connected: what was kept for it, then live delivery. */
+  #release(socket: FanOutSocket & { id: string; rooms: Set<string> }): void {
+    this.#fanOut.writeTo(socket, this.#recovering.release(socket.id, socket.rooms));
+  }
+
+  /** The connected sockets `opts` select, as the adapter's `apply` finds them, less those still held. */
   #recipients(opts: BroadcastOptions, each: (socket: FanOutSocket) => void): void {
-    const { sockets, _preConnectSockets: connecting } = this.nsp as unknown as Namespace;
+    const { sockets } = this.nsp as unknown as Namespace;
     const inRooms = (rooms: Iterable<Room>) => [...rooms].flatMap((room) => [...(this.rooms.get(room) ?? [])]);
     const except = new Set(inRooms(opts.except ?? []));
     const seen = new Set<string>();
     const ids = opts.rooms.size > 0 ? inRooms(opts.rooms) : this.sids.keys();
     for (const id of ids) {
-      if (seen.has(id) || except.has(id)) continue;
+      if (seen.has(id) || except.has(id) || this.#recovering.isHeld(id)) continue;
       seen.add(id);
-      const socket = sockets.get(id) ?? connecting.get(id);
+      const socket = sockets.get(id);
       if (socket !== undefined) each(socket as unknown as FanOutSocket);
     }
   }
@@ -282,6 +296,7 @@ class StreamAdapter extends ClusterAdapter {
 
   override delAll(id: string): void {
     super.delAll(id);
+    this.#recovering.forget(id);
     this.#sessions.left(id);
   }
 
@@ -295,8 +310,14 @@ class StreamAdapter extends ClusterAdapter {
     const session = await this.#sessions.take(pid);
     if (session === null) throw new Error('no session');
     const { options, keys, reader } = this.#shared;
-    const missedPackets = await missedSince(options.redis, keys.stream, this.nsp.name, session.rooms, offset, reader);
-    return { ...session, missedPackets };
+    const missed = await missedSince(options.redis, keys.stream, this.nsp.name, session.rooms, offset, reader);
+    // Socket.IO would write these at once, before the socket's middlewares have checked its token.
+    this.#recovering.hold(
+      session.sid,
+      session.rooms,
+      missed.map(({ id, data }) => this.#prepare(data, id)),
+    );
+    return { ...session, missedPackets: [] };
   }
 
   override close(): void {
