@@ -40,10 +40,17 @@ afterAll(async () => {
 
 /**
  * A dashboard as the real one is: through the load balancer, joined to PartnerApp once, never again, by
- * an emit whose answer it takes from `join_room_response`.
+ * an emit whose answer it takes from `join_room_response`. Its token is in the URL, or in an `auth` that
+ * is read again at every reconnection (so a test can change it between them).
  */
-async function dashboard(token = signToken()): Promise<{ client: TestClient; updates: ChatSummary[] }> {
-  const client = await connected(dashboardClient(balancer.url, token));
+async function dashboard(
+  credentials: string | { token: string } = signToken(),
+): Promise<{ client: TestClient; updates: ChatSummary[] }> {
+  const client = await connected(
+    typeof credentials === 'string'
+      ? dashboardClient(balancer.url, credentials)
+      : dashboardClient(balancer.url, undefined, { auth: credentials }),
+  );
   const joined = nextEvent(client, responseEvent(ClientEvent.JoinRoom));
   client.emit(ClientEvent.JoinRoom, { room: 'PartnerApp' });
   expect(await joined).toEqual({ status: 1, room: 'PartnerApp' });
@@ -199,13 +206,8 @@ describe('the recovery window', () => {
 
 describe('a recovered socket', () => {
   it('keeps only the rooms its token, presented again, still allows', async () => {
-    // The token is read again at every reconnection: the client's `auth` may change between them.
-    const auth: { token: string } = { token: signToken() };
-    const client = await connected(dashboardClient(balancer.url, undefined, { auth }));
-    const joined = nextEvent(client, responseEvent(ClientEvent.JoinRoom));
-    client.emit(ClientEvent.JoinRoom, { room: 'PartnerApp' });
-    await joined;
-    const updates = recordEvents(client, ['room_update']).get('room_update') as ChatSummary[];
+    const auth = { token: signToken() };
+    const { client, updates } = await dashboard(auth);
     const back = reconnection(client);
     auth.token = signToken({ customer_types: ['Vendor'] });
     balancer.disconnect();
@@ -219,12 +221,8 @@ describe('a recovered socket', () => {
   });
 
   it("keeps nothing of a session recovered with another executive's token: no room, no missed update", async () => {
-    const auth: { token: string } = { token: signToken() };
-    const client = await connected(dashboardClient(balancer.url, undefined, { auth }));
-    const joined = nextEvent(client, responseEvent(ClientEvent.JoinRoom));
-    client.emit(ClientEvent.JoinRoom, { room: 'PartnerApp' });
-    await joined;
-    const updates = recordEvents(client, ['room_update']).get('room_update') as ChatSummary[];
+    const auth = { token: signToken() };
+    const { client, updates } = await dashboard(auth);
     const watcher = await observer();
     const back = reconnection(client);
     auth.token = signToken({ sub: 'another-executive' });
