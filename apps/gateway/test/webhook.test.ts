@@ -9,8 +9,10 @@ import {
   startGateway,
   TEST_APP_SECRET,
   TEST_VERIFY_TOKEN,
+  textMessage,
   textWebhook,
   uniquePrefix,
+  webhookBody,
 } from '@care-chat/testkit';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -125,6 +127,42 @@ describe('POST /webhooks/whatsapp', () => {
     const answer = await postWebhook(node.url, raw, TEST_APP_SECRET);
     expect(answer.status).toBe(400);
     expect(JSON.parse(answer.text)).toMatchObject({ error });
+    expect(await queuedIds()).toEqual([]);
+  });
+
+  it.each([
+    { name: 'in the year 33658', timestamp: '999999999999' },
+    { name: 'in the year 10000', timestamp: '253402300800' },
+    { name: 'a day ahead', timestamp: String(Math.floor(Date.now() / 1000) + 86_400) },
+  ])('answers a message or a status sent $name with 400 and queues nothing', async ({ timestamp }) => {
+    const message = textMessage({ phoneNumberId: SAMPLE_NUMBERS.Partner, from: '919800000016', text: 'hi' });
+    const status = { id: 'wamid.x', status: 'read', timestamp: '1767225600', recipient_id: '919800000016' };
+    for (const change of [{ messages: [{ ...message, timestamp }] }, { statuses: [{ ...status, timestamp }] }]) {
+      const answer = await postWebhook(
+        node.url,
+        webhookBody([{ phoneNumberId: SAMPLE_NUMBERS.Partner, ...change }]),
+        TEST_APP_SECRET,
+      );
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(answer.text)).toEqual({
+        error: 'malformed_payload',
+        message: expect.stringMatching(/timestamp/),
+      });
+    }
+    expect(await queuedIds()).toEqual([]);
+  });
+
+  it('answers a message with a field nested 10,000 levels deep with 400, every time, and queues nothing', async () => {
+    const message = textMessage({ phoneNumberId: SAMPLE_NUMBERS.Partner, from: '919800000017', text: 'hi' });
+    const raw = JSON.stringify(webhookBody([{ phoneNumberId: SAMPLE_NUMBERS.Partner, messages: [message] }])).replace(
+      '"type":"text"',
+      `"type":"text","deep":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}`,
+    );
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const answer = await postWebhook(node.url, raw, TEST_APP_SECRET);
+      expect(answer.status).toBe(400);
+      expect(JSON.parse(answer.text)).toEqual({ error: 'malformed_payload', message: expect.stringMatching(/deeper/) });
+    }
     expect(await queuedIds()).toEqual([]);
   });
 

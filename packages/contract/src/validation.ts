@@ -28,6 +28,20 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === Object.prototype || proto === null;
 }
 
+/**
+ * Does `value` nest arrays and objects more than `max` levels deep? Walked without recursion, since the
+ * input may be deeper than the stack.
+ */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const pending: { value: unknown; depth: number }[] = [{ value, depth: 1 }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    if (next.depth > max) return true;
+    for (const child of Object.values(next.value)) pending.push({ value: child, depth: next.depth + 1 });
+  }
+  return false;
+}
+
 export function text(max: number, pattern?: RegExp): Check<string> {
   return (value, field) => {
     if (typeof value !== 'string' || value.length === 0 || value.length > max) {

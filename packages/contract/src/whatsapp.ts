@@ -1,5 +1,5 @@
 import { LIMITS } from './limits.js';
-import { fail, isPlainObject, ok, type Validated } from './validation.js';
+import { fail, isPlainObject, nestsDeeperThan, ok, type Validated } from './validation.js';
 
 /**
  * The WhatsApp Cloud API webhook, as far as this tier relies on it. Meta sends more than it documents
@@ -64,22 +64,26 @@ export type InboundJob = InboundMessageJob | MessageStatusJob;
 const str = (value: unknown, max: number): value is string =>
   typeof value === 'string' && value.length > 0 && value.length <= max;
 
-const isTimestamp = (value: unknown): value is string => typeof value === 'string' && /^\d{1,12}$/.test(value);
+// A time in the future (the year 33658, say) would stay its chat's newest for good, and one past 9999 is
+// one JavaScript's Date cannot read back: refused here, where Meta hears why.
+const isTimestamp = (value: unknown, nowS: number): value is string =>
+  typeof value === 'string' && /^\d{1,12}$/.test(value) && Number(value) <= nowS + LIMITS.clockSkewSeconds;
+const TIMESTAMP = 'timestamp must be unix seconds, not in the future';
 
-function checkMessage(value: unknown, where: string): string | null {
+function checkMessage(value: unknown, where: string, nowS: number): string | null {
   if (!isPlainObject(value)) return `${where} must be an object`;
   if (!str(value.id, LIMITS.wamid)) return `${where}.id must be a message id`;
-  if (!isTimestamp(value.timestamp)) return `${where}.timestamp must be unix seconds`;
+  if (!isTimestamp(value.timestamp, nowS)) return `${where}.${TIMESTAMP}`;
   if (!str(value.type, LIMITS.label)) return `${where}.type must be a string`;
   if (!str(value.from, LIMITS.id) && !str(value.from_user_id, LIMITS.id)) return `${where} has no sender`;
   return null;
 }
 
-function checkStatus(value: unknown, where: string): string | null {
+function checkStatus(value: unknown, where: string, nowS: number): string | null {
   if (!isPlainObject(value)) return `${where} must be an object`;
   if (!str(value.id, LIMITS.wamid)) return `${where}.id must be a message id`;
   if (!str(value.status, LIMITS.label)) return `${where}.status must be a string`;
-  if (!isTimestamp(value.timestamp)) return `${where}.timestamp must be unix seconds`;
+  if (!isTimestamp(value.timestamp, nowS)) return `${where}.${TIMESTAMP}`;
   return null;
 }
 
@@ -98,12 +102,15 @@ const arrayOr = (value: unknown): unknown[] | null => (value === undefined ? [] 
 /**
  * Turns a webhook body into one job per message and per status, in the order Meta sent them. Changes
  * of other fields (template updates and the like) carry nothing for this tier and give no jobs; a shape
- * this tier cannot read is refused whole, naming where.
+ * this tier cannot read is refused whole, naming where. Times are checked against `nowMs`.
  */
-export function parseWebhook(body: unknown): Validated<InboundJob[]> {
+export function parseWebhook(body: unknown, nowMs = Date.now()): Validated<InboundJob[]> {
   if (!isPlainObject(body) || body.object !== 'whatsapp_business_account') {
     return fail('body must be a WhatsApp Business Account webhook');
   }
+  // Fields this tier does not read pass through in the job, so their depth is bounded here too.
+  if (nestsDeeperThan(body, LIMITS.depth)) return fail(`body nests deeper than ${LIMITS.depth} levels`);
+  const nowS = Math.floor(nowMs / 1000);
   const entries = body.entry;
   if (!Array.isArray(entries)) return fail('entry must be an array');
   const jobs: InboundJob[] = [];
@@ -128,7 +135,7 @@ export function parseWebhook(body: unknown): Validated<InboundJob[]> {
       if (!contacts.every(isPlainObject)) return fail(`${where}.value.contacts must hold objects`);
       const businessNumberId = value.metadata.phone_number_id;
       for (const [m, message] of messages.entries()) {
-        const problem = checkMessage(message, `${where}.value.messages[${m}]`);
+        const problem = checkMessage(message, `${where}.value.messages[${m}]`, nowS);
         if (problem !== null) return fail(problem);
         const typed = message as WhatsAppMessage;
         jobs.push({
@@ -139,7 +146,7 @@ export function parseWebhook(body: unknown): Validated<InboundJob[]> {
         });
       }
       for (const [s, status] of statuses.entries()) {
-        const problem = checkStatus(status, `${where}.value.statuses[${s}]`);
+        const problem = checkStatus(status, `${where}.value.statuses[${s}]`, nowS);
         if (problem !== null) return fail(problem);
         jobs.push({ kind: 'status', business_number_id: businessNumberId, status: status as WhatsAppStatus });
       }
