@@ -29,16 +29,13 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
 }
 
 /**
- * Does `value` nest arrays and objects more than `max` levels deep? Walked without recursion, since the
- * input may be deeper than the stack.
+ * Does `value` nest arrays and objects more than `max` levels deep? The walk stops at `max`, so input
+ * deeper than the stack cannot overflow it.
  */
 export function nestsDeeperThan(value: unknown, max: number): boolean {
-  const pending: { value: unknown; depth: number }[] = [{ value, depth: 1 }];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    if (typeof next.value !== 'object' || next.value === null) continue;
-    if (next.depth > max) return true;
-    for (const child of Object.values(next.value)) pending.push({ value: child, depth: next.depth + 1 });
-  }
+  if (typeof value !== 'object' || value === null) return false;
+  if (max === 0) return true;
+  for (const child of Object.values(value)) if (nestsDeeperThan(child, max - 1)) return true;
   return false;
 }
 

@@ -87,14 +87,23 @@ function checkStatus(value: unknown, where: string, nowS: number): string | null
   return null;
 }
 
-/** The contact who sent `message`: matched by phone or user id, or the only one in the change. */
-function contactOf(message: WhatsAppMessage, contacts: readonly WhatsAppContact[]): WhatsAppContact | null {
-  const match = contacts.find(
-    (contact) =>
-      (message.from !== undefined && contact.wa_id === message.from) ||
-      (message.from_user_id !== undefined && contact.user_id === message.from_user_id),
-  );
-  return match ?? (contacts.length === 1 ? (contacts[0] ?? null) : null);
+/**
+ * Who sent each message of one change: the contact with its phone number, else with its user id, else the
+ * only contact of the change. Indexed once, as a change may carry thousands of each.
+ */
+function contactsBySender(contacts: readonly WhatsAppContact[]): (message: WhatsAppMessage) => WhatsAppContact | null {
+  const byPhone = new Map<unknown, WhatsAppContact>();
+  const byUserId = new Map<unknown, WhatsAppContact>();
+  // The first contact listed wins, as it did when each message searched the list.
+  for (const contact of contacts.toReversed()) {
+    byPhone.set(contact.wa_id, contact);
+    byUserId.set(contact.user_id, contact);
+  }
+  const only = contacts.length === 1 ? (contacts[0] ?? null) : null;
+  return (message) =>
+    (message.from === undefined ? undefined : byPhone.get(message.from)) ??
+    (message.from_user_id === undefined ? undefined : byUserId.get(message.from_user_id)) ??
+    only;
 }
 
 const arrayOr = (value: unknown): unknown[] | null => (value === undefined ? [] : Array.isArray(value) ? value : null);
@@ -134,6 +143,7 @@ export function parseWebhook(body: unknown, nowMs = Date.now()): Validated<Inbou
       }
       if (!contacts.every(isPlainObject)) return fail(`${where}.value.contacts must hold objects`);
       const businessNumberId = value.metadata.phone_number_id;
+      const senderOf = contactsBySender(contacts as WhatsAppContact[]);
       for (const [m, message] of messages.entries()) {
         const problem = checkMessage(message, `${where}.value.messages[${m}]`, nowS);
         if (problem !== null) return fail(problem);
@@ -141,7 +151,7 @@ export function parseWebhook(body: unknown, nowMs = Date.now()): Validated<Inbou
         jobs.push({
           kind: 'message',
           business_number_id: businessNumberId,
-          contact: contactOf(typed, contacts as WhatsAppContact[]),
+          contact: senderOf(typed),
           message: typed,
         });
       }
