@@ -51,7 +51,7 @@ describe('migrate', () => {
     const second = createPool(database.url, 1);
     try {
       const [a, b] = await Promise.all([migrate(pool, log), migrate(second, log)]);
-      expect([...a, ...b].sort()).toEqual(['001_chats.sql', '002_ingest_function.sql']);
+      expect([...a, ...b].sort()).toEqual(['001_chats.sql', '002_ingest_function.sql', '003_delivery_order.sql']);
       expect(await migrate(pool, log)).toEqual([]);
     } finally {
       await second.end();
@@ -95,15 +95,75 @@ describe('ingestInboundMessage', () => {
 });
 
 describe('applyMessageStatus', () => {
+  /** A business message in a chat of its own, as the sending path writes it: queued. */
+  async function businessMessage(customer: string) {
+    const { message } = await ingestInboundMessage(pool, record({ customer, wa_id: customer }));
+    const wamid = `wamid.outbound-${customer}`;
+    await pool.query(
+      `INSERT INTO messages (chat_id, wamid, sender, sender_type, kind, body, sent_at, delivery_status, delivery_rank)
+       VALUES ($1, $2, 'agent_1', 'Executive', 'text', 'On our way', now(), 'queued', 1)`,
+      [message.chat_id, wamid],
+    );
+    return { wamid, chatId: message.chat_id, inbound: message };
+  }
+  type Reported = 'sent' | 'delivered' | 'read' | 'failed';
+  const status = (wamid: string, kind: Reported) => ({
+    wamid,
+    status: kind,
+    timestamp: '1767225800',
+    error: kind === 'failed' ? { code: 131047, title: 'Re-engagement message' } : null,
+  });
+
   it('moves forward only, and again only when asked', async () => {
-    const { message } = await ingestInboundMessage(pool, record({ customer: '919800000103', wa_id: '919800000103' }));
-    const wamid = message.wamid ?? '';
-    const at = (status: 'sent' | 'delivered' | 'read') => ({ wamid, status, timestamp: '1767225800', error: null });
-    expect(await applyMessageStatus(pool, at('read'))).toMatchObject({ status: 'read', chat_id: message.chat_id });
-    expect(await applyMessageStatus(pool, at('delivered'))).toBeNull();
-    expect(await applyMessageStatus(pool, at('read'))).toBeNull();
-    expect(await applyMessageStatus(pool, at('read'), { again: true })).toMatchObject({ status: 'read' });
-    expect(await applyMessageStatus(pool, { ...at('sent'), wamid: 'wamid.unknown' })).toBeNull();
+    const { wamid, chatId } = await businessMessage('919800000103');
+    expect(await applyMessageStatus(pool, status(wamid, 'read'))).toMatchObject({ status: 'read', chat_id: chatId });
+    expect(await applyMessageStatus(pool, status(wamid, 'delivered'))).toBeNull();
+    expect(await applyMessageStatus(pool, status(wamid, 'read'))).toBeNull();
+    expect(await applyMessageStatus(pool, status(wamid, 'read'), { again: true })).toMatchObject({ status: 'read' });
+    expect(await applyMessageStatus(pool, status('wamid.unknown', 'sent'))).toBeNull();
+  });
+
+  it('never applies to a message the customer sent', async () => {
+    const { inbound } = await businessMessage('919800000105');
+    for (const kind of ['sent', 'delivered', 'read', 'failed'] as const) {
+      expect(await applyMessageStatus(pool, status(inbound.wamid ?? '', kind)), kind).toBeNull();
+    }
+    const { rows } = await pool.query('SELECT delivery_status, delivery_error FROM messages WHERE wamid = $1', [
+      inbound.wamid,
+    ]);
+    expect(rows).toEqual([{ delivery_status: 'received', delivery_error: null }]);
+  });
+
+  it.each([
+    { reached: 'delivered', customer: '919800000110' },
+    { reached: 'read', customer: '919800000111' },
+  ] as const)('keeps $reached when failed comes after it', async ({ reached, customer }) => {
+    const { wamid } = await businessMessage(customer);
+    expect(await applyMessageStatus(pool, status(wamid, reached))).toMatchObject({ status: reached });
+    expect(await applyMessageStatus(pool, status(wamid, 'failed'))).toBeNull();
+    const { rows } = await pool.query('SELECT delivery_status, delivery_error FROM messages WHERE wamid = $1', [wamid]);
+    expect(rows).toEqual([{ delivery_status: reached, delivery_error: null }]);
+  });
+
+  it('takes failed after sent, and delivered after failed (the message did arrive)', async () => {
+    const { wamid } = await businessMessage('919800000120');
+    expect(await applyMessageStatus(pool, status(wamid, 'sent'))).toMatchObject({ status: 'sent' });
+    expect(await applyMessageStatus(pool, status(wamid, 'failed'))).toMatchObject({
+      status: 'failed',
+      error: { code: 131047 },
+    });
+    expect(await applyMessageStatus(pool, status(wamid, 'sent'))).toBeNull();
+    expect(await applyMessageStatus(pool, status(wamid, 'delivered'))).toMatchObject({ status: 'delivered' });
+  });
+
+  it('renumbers ranks stored in the old order (migration 003), so failed after read changes nothing there too', async () => {
+    const { wamid } = await businessMessage('919800000122');
+    // The old order ranked read 4 and failed 5.
+    await pool.query("UPDATE messages SET delivery_status = 'read', delivery_rank = 4 WHERE wamid = $1", [wamid]);
+    await pool.query("DELETE FROM schema_migrations WHERE name = '003_delivery_order.sql'");
+    expect(await migrate(pool, log)).toEqual(['003_delivery_order.sql']);
+    expect(await applyMessageStatus(pool, status(wamid, 'failed'))).toBeNull();
+    expect(await applyMessageStatus(pool, status(wamid, 'read'), { again: true })).toMatchObject({ status: 'read' });
   });
 });
 
