@@ -1,5 +1,6 @@
 import { DELIVERY_STATUSES, type DeliveryStatus, type MessageStatusUpdate } from '@care-chat/contract';
 import type { Queryable } from './db.js';
+import { toJsonb } from './jsonb.js';
 import { isoTime } from './rows.js';
 
 export interface StatusRecord {
@@ -27,7 +28,14 @@ export async function applyMessageStatus(
             status_at = to_timestamp($5::bigint)
       WHERE wamid = $1 AND sender_type = 'Executive' AND (delivery_rank < $3 OR ($6 AND delivery_rank = $3))
       RETURNING id, chat_id, status_at`,
-    [record.wamid, record.status, DELIVERY_STATUSES.indexOf(record.status), record.error, record.timestamp, again],
+    [
+      record.wamid,
+      record.status,
+      DELIVERY_STATUSES.indexOf(record.status),
+      record.error === null ? null : toJsonb(record.error),
+      record.timestamp,
+      again,
+    ],
   );
   const row = rows[0];
   if (row === undefined) return null;

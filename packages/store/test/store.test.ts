@@ -92,6 +92,23 @@ describe('ingestInboundMessage', () => {
     const { message } = await ingestInboundMessage(pool, record({ body: 'a\u0000b', raw: { text: 'c\u0000d' } }));
     expect(message.message).toBe('ab');
   });
+
+  it('stores half a surrogate pair, which jsonb refuses, as U+FFFD, in values and in keys', async () => {
+    const stored = await ingestInboundMessage(
+      pool,
+      record({
+        customer: '919800000104',
+        wa_id: '919800000104',
+        name: 'R\udc00',
+        body: 'x\ud800y',
+        raw: { text: { body: 'x\ud800y' }, 'k\ud800': 1, 'n\u0000': 'v', list: ['\udfff'] },
+      }),
+    );
+    expect(stored.message.message).toBe('x\ufffdy');
+    expect(stored.chat).toMatchObject({ customer_name: 'R\ufffd', last_message: 'x\ufffdy' });
+    const { rows } = await pool.query('SELECT raw FROM messages WHERE wamid = $1', [stored.message.wamid]);
+    expect(rows[0]?.raw).toMatchObject({ text: { body: 'x\ufffdy' }, 'k\ufffd': 1, n: 'v', list: ['\ufffd'] });
+  });
 });
 
 describe('applyMessageStatus', () => {
@@ -164,6 +181,14 @@ describe('applyMessageStatus', () => {
     expect(await migrate(pool, log)).toEqual(['003_delivery_order.sql']);
     expect(await applyMessageStatus(pool, status(wamid, 'failed'))).toBeNull();
     expect(await applyMessageStatus(pool, status(wamid, 'read'), { again: true })).toMatchObject({ status: 'read' });
+  });
+
+  it('stores an error whose text jsonb refuses (half a surrogate pair, NUL) instead of failing', async () => {
+    const { wamid } = await businessMessage('919800000121');
+    const broken = { ...status(wamid, 'failed'), error: { code: 1, title: 'x\ud800\u0000y' } };
+    expect(await applyMessageStatus(pool, broken)).toMatchObject({ status: 'failed' });
+    const { rows } = await pool.query('SELECT delivery_error FROM messages WHERE wamid = $1', [wamid]);
+    expect(rows).toEqual([{ delivery_error: { code: 1, title: 'x\ufffdy' } }]);
   });
 });
 
