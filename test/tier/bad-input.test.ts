@@ -1,7 +1,9 @@
+import { ClientEvent } from '@care-chat/contract';
 import {
   closeAllClients,
   nextEvent,
   postWebhook,
+  request,
   SAMPLE_NUMBERS,
   TEST_APP_SECRET,
   textMessage,
@@ -48,5 +50,43 @@ describe('text jsonb cannot hold', () => {
     ]);
     expect(rows).toEqual([{ body: 'x\ufffdy', extra: { 'k\ufffd': '\ufffd', n: 'v' } }]);
     expect(await tier.queue.getJobCountByTypes('failed')).toBe(0);
+  });
+});
+
+describe('a time stored before the webhook bounded them', () => {
+  it.each([
+    { timestamp: 999_999_999_999, customer: '919800003002' },
+    { timestamp: 253_402_300_800, customer: '919800003003' },
+  ])('(unix $timestamp) breaks no read of the list or of the chat', async ({ timestamp, customer }) => {
+    const watcher = await tier.client(tier.nodes[0], 'PartnerApp');
+    const created = nextEvent(watcher, 'room_update', 10_000, (chat) => chat.customer === customer);
+    await post(
+      webhookBody([
+        {
+          phoneNumberId: SAMPLE_NUMBERS.Partner,
+          contacts: [{ wa_id: customer }],
+          messages: [textMessage({ phoneNumberId: SAMPLE_NUMBERS.Partner, from: customer, text: 'hi' })],
+        },
+      ]),
+    );
+    const chat = await created;
+    // As the landed gateway let such a time through and the worker stored it.
+    await tier.db.query(
+      `UPDATE chats SET last_message_time = to_timestamp($2), last_incoming_message = to_timestamp($2) WHERE id = $1`,
+      [chat.chat_id, timestamp],
+    );
+    await tier.db.query('UPDATE messages SET sent_at = to_timestamp($2) WHERE chat_id = $1', [chat.chat_id, timestamp]);
+
+    const list = await request(watcher, ClientEvent.FetchAllChats, {});
+    expect(list).toMatchObject({ status: 1 });
+    if (list.status !== 1) return;
+    expect(list.chats.find((listed) => listed.chat_id === chat.chat_id)).toMatchObject({
+      last_message: 'hi',
+      last_message_time: null,
+    });
+    expect(await request(watcher, ClientEvent.SearchChat, { customer })).toMatchObject({ status: 1 });
+    expect(
+      await request(watcher, ClientEvent.FetchChatsByUser, { chat_id: chat.chat_id, sender: 'agent_a' }),
+    ).toMatchObject({ status: 1, messages: [{ message: 'hi', datetime: expect.stringMatching(/^20\d\d-/) }] });
   });
 });

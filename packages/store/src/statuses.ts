@@ -1,7 +1,6 @@
 import { DELIVERY_STATUSES, type DeliveryStatus, type MessageStatusUpdate } from '@care-chat/contract';
 import type { Queryable } from './db.js';
 import { toJsonb } from './jsonb.js';
-import { isoTime } from './rows.js';
 
 export interface StatusRecord {
   wamid: string;
@@ -43,7 +42,7 @@ export async function applyMessageStatus(
     chat_id: String(row.chat_id),
     message_id: String(row.id),
     status: record.status,
-    datetime: isoTime(row.status_at.toISOString()),
+    datetime: row.status_at.toISOString(),
     ...(record.error === null ? {} : { error: record.error }),
   };
 }

@@ -5,9 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   applyMessageStatus,
   createPool,
+  findChatByCustomer,
   type InboundMessageRecord,
   ingestInboundMessage,
+  listChats,
   migrate,
+  readHistory,
 } from '../src/index.js';
 
 const log = createLogger('store-test', 'silent');
@@ -108,6 +111,30 @@ describe('ingestInboundMessage', () => {
     expect(stored.chat).toMatchObject({ customer_name: 'R\ufffd', last_message: 'x\ufffdy' });
     const { rows } = await pool.query('SELECT raw FROM messages WHERE wamid = $1', [stored.message.wamid]);
     expect(rows[0]?.raw).toMatchObject({ text: { body: 'x\ufffdy' }, 'k\ufffd': 1, n: 'v', list: ['\ufffd'] });
+  });
+});
+
+// The years 33658 and 10000, as the gateway let them through before it bounded times.
+describe('times PostgreSQL holds and JavaScript cannot read', () => {
+  it.each([
+    { timestamp: '999999999999', customer: '919800000130' },
+    { timestamp: '253402300800', customer: '919800000131' },
+  ])('break no read of the list, the search or the history (unix $timestamp)', async ({ timestamp, customer }) => {
+    const { chat, message } = await ingestInboundMessage(pool, record({ customer, wa_id: customer, timestamp }));
+    expect(chat).toMatchObject({ last_message_time: null, last_incoming_message: null });
+    expect(message.datetime).toMatch(/^20\d\d-/);
+    await pool.query('UPDATE chats SET last_outgoing_message = $2 WHERE id = $1', [chat.chat_id, 'infinity']);
+    const list = await listChats(pool, { customerTypes: ['Partner'], search: customer, page: 1, pageSize: 10 });
+    expect(list.chats).toMatchObject([{ chat_id: chat.chat_id, last_message_time: null, last_outgoing_message: null }]);
+    expect(await findChatByCustomer(pool, customer, ['Partner'])).toMatchObject({ chat_id: chat.chat_id });
+    const history = await readHistory(pool, {
+      chatId: chat.chat_id,
+      executiveId: 'agent_1',
+      customerTypes: ['Partner'],
+      page: 1,
+      pageSize: 10,
+    });
+    expect(history).toMatchObject({ found: true, messages: [{ message_id: message.message_id }] });
   });
 });
 
