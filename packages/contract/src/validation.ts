@@ -39,9 +39,11 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
   return false;
 }
 
-// PostgreSQL text holds neither NUL nor half a surrogate pair: such a string is the client's mistake, and is
-// answered as one here rather than by a failed query (and an error in the log) for every event.
-const isStorable = (value: string): boolean => !value.includes('\u0000') && value.isWellFormed();
+/**
+ * PostgreSQL text holds neither NUL nor half a surrogate pair: such a string is the sender's mistake, and
+ * is answered as one where it arrives rather than by a failed query (and an error in the log) later.
+ */
+export const isStorable = (value: string): boolean => !value.includes('\u0000') && value.isWellFormed();
 
 export function text(max: number, pattern?: RegExp): Check<string> {
   return (value, field) => {

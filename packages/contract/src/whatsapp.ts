@@ -1,5 +1,5 @@
 import { LIMITS } from './limits.js';
-import { fail, isPlainObject, nestsDeeperThan, ok, type Validated } from './validation.js';
+import { fail, isPlainObject, isStorable, nestsDeeperThan, ok, type Validated } from './validation.js';
 
 /**
  * The WhatsApp Cloud API webhook, as far as this tier relies on it. Meta sends more than it documents
@@ -61,8 +61,9 @@ export interface MessageStatusJob {
 
 export type InboundJob = InboundMessageJob | MessageStatusJob;
 
+// Ids and names of kinds, which the worker matches and stores as text; content may hold anything.
 const str = (value: unknown, max: number): value is string =>
-  typeof value === 'string' && value.length > 0 && value.length <= max;
+  typeof value === 'string' && value.length > 0 && value.length <= max && isStorable(value);
 
 // A time in the future (the year 33658, say) would stay its chat's newest for good, and one past 9999 is
 // one JavaScript's Date cannot read back: refused here, where Meta hears why.

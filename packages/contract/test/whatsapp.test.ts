@@ -15,6 +15,19 @@ const message = (fields: Record<string, unknown> = {}) =>
 const status = (fields: Record<string, unknown> = {}) =>
   body({ statuses: [{ id: 'wamid.1', status: 'read', timestamp: now, ...fields }] });
 
+/** A message and a status with `fields` are both refused, naming the field where it is. */
+function expectBothRefused(fields: Record<string, unknown>, problem: string) {
+  for (const [list, build] of [
+    ['messages', message],
+    ['statuses', status],
+  ] as const) {
+    expect(parseWebhook(build(fields), NOW_MS)).toEqual({
+      ok: false,
+      message: `entry[0].changes[0].value.${list}[0].${problem}`,
+    });
+  }
+}
+
 /** `levels` objects, each holding the next under `a`. */
 function nested(levels: number): Record<string, unknown> {
   const root: Record<string, unknown> = {};
@@ -45,14 +58,20 @@ describe('parseWebhook times', () => {
     ['1.5', 'fractional'],
     ['', 'empty'],
   ])('refuses a message or status time of %s (%s), naming where', (timestamp) => {
-    expect(parseWebhook(message({ timestamp }), NOW_MS)).toEqual({
-      ok: false,
-      message: 'entry[0].changes[0].value.messages[0].timestamp must be unix seconds, not in the future',
-    });
-    expect(parseWebhook(status({ timestamp }), NOW_MS)).toEqual({
-      ok: false,
-      message: 'entry[0].changes[0].value.statuses[0].timestamp must be unix seconds, not in the future',
-    });
+    expectBothRefused({ timestamp }, 'timestamp must be unix seconds, not in the future');
+  });
+});
+
+describe('parseWebhook ids', () => {
+  it.each(['wamid.\u0000', 'wamid.\ud800'])(
+    'refuses a message or status id %j that PostgreSQL text cannot hold',
+    (id) => {
+      expectBothRefused({ id }, 'id must be a message id');
+    },
+  );
+
+  it('keeps whatever the content holds, for the store to make storable', () => {
+    expect(parseWebhook(message({ text: { body: 'x\ud800\u0000y' } }), NOW_MS).ok).toBe(true);
   });
 });
 
