@@ -16,6 +16,7 @@ import {
   recordEvents,
   request,
   SAMPLE_NUMBERS,
+  type StatusKind,
   settle,
   startNode,
   statusUpdate,
@@ -157,7 +158,7 @@ describe('a chat room', () => {
     expect(expected.by_customer_type.Vendor.active).toBeGreaterThan(0);
   });
 
-  it('gets message_status as a business message moves forward, never backward', async () => {
+  it('gets message_status as a business message moves forward, never backward, and never for a customer message', async () => {
     const customer = newCustomer();
     const watcher = await tier.client(tier.nodes[1], 'SRDPApp');
     const created = nextEvent(watcher, 'room_update_srdp', 10_000, (s) => s.customer === customer);
@@ -172,11 +173,11 @@ describe('a chat room', () => {
     );
     await request(watcher, ClientEvent.JoinChat, { chat_id: chat.chat_id });
     const statuses = recordEvents(watcher, [ServerEvent.MessageStatus]);
-    const status = (kind: 'sent' | 'delivered' | 'read', at: number) =>
+    const status = (kind: StatusKind, at: number, of = wamid) =>
       webhookBody([
         {
           phoneNumberId: SAMPLE_NUMBERS.SRDP,
-          statuses: [statusUpdate({ wamid, status: kind, recipient: customer, timestamp: at })],
+          statuses: [statusUpdate({ wamid: of, status: kind, recipient: customer, timestamp: at })],
         },
       ]);
     const base = Math.floor(Date.now() / 1000);
@@ -193,6 +194,13 @@ describe('a chat room', () => {
     await post(status('read', base + 2));
     await read;
     await post(status('delivered', base + 1));
+    await post(status('failed', base + 3));
+    // Statuses report on what the business sent: one naming the customer's own message changes nothing.
+    const inbound = await tier.db.query<{ wamid: string }>(
+      "SELECT wamid FROM messages WHERE chat_id = $1 AND sender_type = 'Customer'",
+      [chat.chat_id],
+    );
+    for (const kind of ['read', 'failed'] as const) await post(status(kind, base + 4, inbound.rows[0]?.wamid));
     await tier.drained();
     await settle(viaEmitter(tier.emitter), [watcher]);
 
@@ -200,8 +208,14 @@ describe('a chat room', () => {
       'sent',
       'read',
     ]);
-    const { rows } = await tier.db.query('SELECT delivery_status FROM messages WHERE wamid = $1', [wamid]);
-    expect(rows).toEqual([{ delivery_status: 'read' }]);
+    const { rows } = await tier.db.query(
+      'SELECT sender_type, delivery_status, delivery_error FROM messages WHERE chat_id = $1 ORDER BY id',
+      [chat.chat_id],
+    );
+    expect(rows).toEqual([
+      { sender_type: 'Customer', delivery_status: 'received', delivery_error: null },
+      { sender_type: 'Executive', delivery_status: 'read', delivery_error: null },
+    ]);
   });
 });
 

@@ -81,3 +81,21 @@ it('survives events it does not know and payloads larger than the socket limit, 
     room: 'PartnerApp',
   });
 });
+
+it('refuses NUL in fetch_all_chats search and tag with status 0, and logs no error for them', async () => {
+  const client = await connectDashboard(node.url, signToken());
+  const linesBefore = node.process.logs.length;
+  for (let round = 0; round < 20; round++) {
+    for (const [field, value] of [
+      ['search', 'ab\u0000c'],
+      ['tag', '\u0000'],
+    ] as const) {
+      expect(await request(client, ClientEvent.FetchAllChats, { [field]: value })).toEqual({
+        status: 0,
+        message: `${field} has characters that are not allowed`,
+      });
+    }
+  }
+  const ERROR = 50;
+  expect(node.process.logs.slice(linesBefore).filter((line) => line.level >= ERROR)).toEqual([]);
+});

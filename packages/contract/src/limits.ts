@@ -1,6 +1,6 @@
 /**
- * Bounds on client input. They keep one socket from making the server hold or echo large strings; the
- * message limit is WhatsApp's own limit for a text body.
+ * Bounds on client and webhook input. They keep one socket from making the server hold or echo large
+ * strings; the message limit is WhatsApp's own limit for a text body.
  */
 export const LIMITS = {
   id: 128,
@@ -15,4 +15,11 @@ export const LIMITS = {
   page: 100_000,
   pageSize: 100,
   fields: 32,
+  /**
+   * Levels of arrays and objects a webhook body may nest. Meta's deepest is about a dozen; serialising
+   * thousands (BullMQ's JSON.stringify of the job) overflows the stack.
+   */
+  depth: 32,
+  /** Seconds a webhook's time may lie ahead of this server's clock; a later one would pin its chat on top. */
+  clockSkewSeconds: 3600,
 } as const;

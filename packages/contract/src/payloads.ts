@@ -9,8 +9,12 @@ export type SenderType = (typeof SENDER_TYPES)[number];
 export const MEDIA_TYPES = ['image', 'video', 'audio', 'document', 'sticker'] as const;
 export type MediaType = (typeof MEDIA_TYPES)[number];
 
-/** In the order a message moves through them; a status never goes back (Meta may deliver them out of order). */
-export const DELIVERY_STATUSES = ['received', 'queued', 'sent', 'delivered', 'read', 'failed'] as const;
+/**
+ * In the order a status applies: a message's status only moves forward (Meta may deliver them out of
+ * order). `failed` ranks below `delivered` and `read`, which prove the message arrived: a failure reported
+ * after them changes nothing. `received` is an inbound message's, which no status applies to.
+ */
+export const DELIVERY_STATUSES = ['received', 'queued', 'sent', 'failed', 'delivered', 'read'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 export const EXECUTIVE_STATUSES = ['online', 'offline'] as const;

@@ -28,12 +28,31 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return proto === Object.prototype || proto === null;
 }
 
+/**
+ * Does `value` nest arrays and objects more than `max` levels deep? The walk stops at `max`, so input
+ * deeper than the stack cannot overflow it.
+ */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (max === 0) return true;
+  for (const child of Object.values(value)) if (nestsDeeperThan(child, max - 1)) return true;
+  return false;
+}
+
+/**
+ * PostgreSQL text holds neither NUL nor half a surrogate pair: such a string is the sender's mistake, and
+ * is answered as one where it arrives rather than by a failed query (and an error in the log) later.
+ */
+export const isStorable = (value: string): boolean => !value.includes('\u0000') && value.isWellFormed();
+
 export function text(max: number, pattern?: RegExp): Check<string> {
   return (value, field) => {
     if (typeof value !== 'string' || value.length === 0 || value.length > max) {
       return fail(`${field} must be a string of 1 to ${max} characters`);
     }
-    if (pattern !== undefined && !pattern.test(value)) return fail(`${field} has characters that are not allowed`);
+    if (!isStorable(value) || (pattern !== undefined && !pattern.test(value))) {
+      return fail(`${field} has characters that are not allowed`);
+    }
     return ok(value);
   };
 }

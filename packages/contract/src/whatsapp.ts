@@ -1,5 +1,5 @@
 import { LIMITS } from './limits.js';
-import { fail, isPlainObject, ok, type Validated } from './validation.js';
+import { fail, isPlainObject, isStorable, nestsDeeperThan, ok, type Validated } from './validation.js';
 
 /**
  * The WhatsApp Cloud API webhook, as far as this tier relies on it. Meta sends more than it documents
@@ -61,36 +61,50 @@ export interface MessageStatusJob {
 
 export type InboundJob = InboundMessageJob | MessageStatusJob;
 
+// Ids and names of kinds, which the worker matches and stores as text; content may hold anything.
 const str = (value: unknown, max: number): value is string =>
-  typeof value === 'string' && value.length > 0 && value.length <= max;
+  typeof value === 'string' && value.length > 0 && value.length <= max && isStorable(value);
 
-const isTimestamp = (value: unknown): value is string => typeof value === 'string' && /^\d{1,12}$/.test(value);
+// A time in the future (the year 33658, say) would stay its chat's newest for good, and one past 9999 is
+// one JavaScript's Date cannot read back: refused here, where Meta hears why.
+const isTimestamp = (value: unknown, nowS: number): value is string =>
+  typeof value === 'string' && /^\d{1,12}$/.test(value) && Number(value) <= nowS + LIMITS.clockSkewSeconds;
+const TIMESTAMP = 'timestamp must be unix seconds, not in the future';
 
-function checkMessage(value: unknown, where: string): string | null {
+function checkMessage(value: unknown, where: string, nowS: number): string | null {
   if (!isPlainObject(value)) return `${where} must be an object`;
   if (!str(value.id, LIMITS.wamid)) return `${where}.id must be a message id`;
-  if (!isTimestamp(value.timestamp)) return `${where}.timestamp must be unix seconds`;
+  if (!isTimestamp(value.timestamp, nowS)) return `${where}.${TIMESTAMP}`;
   if (!str(value.type, LIMITS.label)) return `${where}.type must be a string`;
   if (!str(value.from, LIMITS.id) && !str(value.from_user_id, LIMITS.id)) return `${where} has no sender`;
   return null;
 }
 
-function checkStatus(value: unknown, where: string): string | null {
+function checkStatus(value: unknown, where: string, nowS: number): string | null {
   if (!isPlainObject(value)) return `${where} must be an object`;
   if (!str(value.id, LIMITS.wamid)) return `${where}.id must be a message id`;
   if (!str(value.status, LIMITS.label)) return `${where}.status must be a string`;
-  if (!isTimestamp(value.timestamp)) return `${where}.timestamp must be unix seconds`;
+  if (!isTimestamp(value.timestamp, nowS)) return `${where}.${TIMESTAMP}`;
   return null;
 }
 
-/** The contact who sent `message`: matched by phone or user id, or the only one in the change. */
-function contactOf(message: WhatsAppMessage, contacts: readonly WhatsAppContact[]): WhatsAppContact | null {
-  const match = contacts.find(
-    (contact) =>
-      (message.from !== undefined && contact.wa_id === message.from) ||
-      (message.from_user_id !== undefined && contact.user_id === message.from_user_id),
-  );
-  return match ?? (contacts.length === 1 ? (contacts[0] ?? null) : null);
+/**
+ * Who sent each message of one change: the contact with its phone number, else with its user id, else the
+ * only contact of the change. Indexed once, as a change may carry thousands of each.
+ */
+function contactsBySender(contacts: readonly WhatsAppContact[]): (message: WhatsAppMessage) => WhatsAppContact | null {
+  const byPhone = new Map<unknown, WhatsAppContact>();
+  const byUserId = new Map<unknown, WhatsAppContact>();
+  // The first contact listed wins, as it did when each message searched the list.
+  for (const contact of contacts.toReversed()) {
+    byPhone.set(contact.wa_id, contact);
+    byUserId.set(contact.user_id, contact);
+  }
+  const only = contacts.length === 1 ? (contacts[0] ?? null) : null;
+  return (message) =>
+    (message.from === undefined ? undefined : byPhone.get(message.from)) ??
+    (message.from_user_id === undefined ? undefined : byUserId.get(message.from_user_id)) ??
+    only;
 }
 
 const arrayOr = (value: unknown): unknown[] | null => (value === undefined ? [] : Array.isArray(value) ? value : null);
@@ -98,12 +112,15 @@ const arrayOr = (value: unknown): unknown[] | null => (value === undefined ? [] 
 /**
  * Turns a webhook body into one job per message and per status, in the order Meta sent them. Changes
  * of other fields (template updates and the like) carry nothing for this tier and give no jobs; a shape
- * this tier cannot read is refused whole, naming where.
+ * this tier cannot read is refused whole, naming where. Times are checked against `nowMs`.
  */
-export function parseWebhook(body: unknown): Validated<InboundJob[]> {
+export function parseWebhook(body: unknown, nowMs = Date.now()): Validated<InboundJob[]> {
   if (!isPlainObject(body) || body.object !== 'whatsapp_business_account') {
     return fail('body must be a WhatsApp Business Account webhook');
   }
+  // Fields this tier does not read pass through in the job, so their depth is bounded here too.
+  if (nestsDeeperThan(body, LIMITS.depth)) return fail(`body nests deeper than ${LIMITS.depth} levels`);
+  const nowS = Math.floor(nowMs / 1000);
   const entries = body.entry;
   if (!Array.isArray(entries)) return fail('entry must be an array');
   const jobs: InboundJob[] = [];
@@ -127,19 +144,20 @@ export function parseWebhook(body: unknown): Validated<InboundJob[]> {
       }
       if (!contacts.every(isPlainObject)) return fail(`${where}.value.contacts must hold objects`);
       const businessNumberId = value.metadata.phone_number_id;
+      const senderOf = contactsBySender(contacts as WhatsAppContact[]);
       for (const [m, message] of messages.entries()) {
-        const problem = checkMessage(message, `${where}.value.messages[${m}]`);
+        const problem = checkMessage(message, `${where}.value.messages[${m}]`, nowS);
         if (problem !== null) return fail(problem);
         const typed = message as WhatsAppMessage;
         jobs.push({
           kind: 'message',
           business_number_id: businessNumberId,
-          contact: contactOf(typed, contacts as WhatsAppContact[]),
+          contact: senderOf(typed),
           message: typed,
         });
       }
       for (const [s, status] of statuses.entries()) {
-        const problem = checkStatus(status, `${where}.value.statuses[${s}]`);
+        const problem = checkStatus(status, `${where}.value.statuses[${s}]`, nowS);
         if (problem !== null) return fail(problem);
         jobs.push({ kind: 'status', business_number_id: businessNumberId, status: status as WhatsAppStatus });
       }

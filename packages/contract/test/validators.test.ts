@@ -54,3 +54,26 @@ describe('object validation', () => {
     expect(clientValidators.search_chat({ customer: '+91 98' }).ok).toBe(false);
   });
 });
+
+describe('text fields', () => {
+  // PostgreSQL text cannot hold NUL: one in a filter failed the query, with an error-level log per event.
+  it.each([
+    ['search', { search: 'ab\u0000c' }],
+    ['tag', { tag: '\u0000' }],
+  ])('refuse NUL in fetch_all_chats %s', (field, data) => {
+    expect(clientValidators.fetch_all_chats(data)).toEqual({
+      ok: false,
+      message: `${field} has characters that are not allowed`,
+    });
+  });
+
+  it('refuse NUL and lone surrogates wherever text is taken', () => {
+    const send = { chat_id: 'c', sender: 's', type: 'Agent', customer_type: 'Partner' };
+    for (const message of ['a\u0000b', 'x\ud800y', '\udc00']) {
+      expect(clientValidators.send_message({ ...send, message }).ok, JSON.stringify(message)).toBe(false);
+    }
+    expect(clientValidators.apply_tag({ chat_id: 'c', tag: 'a\u0000', action: 'add' }).ok).toBe(false);
+    expect(clientValidators.add_note({ chat_id: 'c', content: 'a\u0000' }).ok).toBe(false);
+    expect(clientValidators.send_message({ ...send, message: 'café 🚕 नमस्ते' }).ok).toBe(true);
+  });
+});

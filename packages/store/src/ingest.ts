@@ -1,5 +1,6 @@
 import type { ChatSummary, CustomerType, MediaType, Message, WhatsAppMedia } from '@care-chat/contract';
 import type { Queryable } from './db.js';
+import { toJsonb } from './jsonb.js';
 import { type ChatRow, chatSummaryOf, type MessageRow, messageOf } from './rows.js';
 
 export interface InboundMessageRecord {
@@ -29,17 +30,11 @@ export interface IngestResult {
   inserted: boolean;
 }
 
-// PostgreSQL text and jsonb cannot hold NUL; WhatsApp text can. Dropping it beats failing the message.
-const withoutNul = (record: InboundMessageRecord): string =>
-  JSON.stringify(record, (_key, value: unknown) =>
-    typeof value === 'string' ? value.replaceAll('\u0000', '') : value,
-  );
-
 /** Stores one inbound message and updates its chat, in one round trip (see migrations/002). */
 export async function ingestInboundMessage(db: Queryable, record: InboundMessageRecord): Promise<IngestResult> {
   const { rows } = await db.query<{ chat: ChatRow; message: MessageRow; inserted: boolean }>(
     'SELECT chat, message, inserted FROM ingest_inbound_message($1::jsonb)',
-    [withoutNul(record)],
+    [toJsonb(record)],
   );
   const row = rows[0];
   if (row === undefined) throw new Error('ingest_inbound_message returned no row');

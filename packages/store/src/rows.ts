@@ -3,6 +3,7 @@ import type {
   ChatSummary,
   CustomerType,
   DeliveryStatus,
+  IsoTime,
   MediaType,
   Message,
   SenderType,
@@ -41,13 +42,22 @@ export interface MessageRow {
   media: WhatsAppMedia | null;
   media_url: string | null;
   sent_at: string;
+  /** When this tier stored it: always a time `now()` gave. */
+  created_at: string;
   delivery_status: DeliveryStatus;
   seen_by?: string[];
 }
 
-/** Times leave in one form: ISO 8601, UTC, with `Z`. */
-export const isoTime = (value: string): string => new Date(value).toISOString();
-const isoOrNull = (value: string | null): string | null => (value === null ? null : isoTime(value));
+/**
+ * Times leave in one form: ISO 8601, UTC, with `Z`; null for one JavaScript cannot read. PostgreSQL holds
+ * years up to 294276 and `infinity`, and writes years past 9999 in a form Date does not parse: such a
+ * time (stored before the webhook bounded them) must not fail every read of the list it is in.
+ */
+function isoTime(value: string): IsoTime | null {
+  const time = new Date(value);
+  return Number.isNaN(time.getTime()) ? null : time.toISOString();
+}
+const isoOrNull = (value: string | null): IsoTime | null => (value === null ? null : isoTime(value));
 
 export function chatSummaryOf(row: ChatRow): ChatSummary {
   return {
@@ -82,7 +92,8 @@ export function messageOf(row: MessageRow): Message {
     media_type: row.media_type,
     media: row.media,
     mediaUrl: row.media_url,
-    datetime: isoTime(row.sent_at),
+    // A sending time Date cannot read gives way to the time the message was stored.
+    datetime: isoTime(row.sent_at) ?? new Date(row.created_at).toISOString(),
     seen_by: row.seen_by ?? [],
     wamid: row.wamid,
     delivery_status: row.delivery_status,

@@ -5,9 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   applyMessageStatus,
   createPool,
+  findChatByCustomer,
   type InboundMessageRecord,
   ingestInboundMessage,
+  listChats,
   migrate,
+  readHistory,
 } from '../src/index.js';
 
 const log = createLogger('store-test', 'silent');
@@ -51,7 +54,7 @@ describe('migrate', () => {
     const second = createPool(database.url, 1);
     try {
       const [a, b] = await Promise.all([migrate(pool, log), migrate(second, log)]);
-      expect([...a, ...b].sort()).toEqual(['001_chats.sql', '002_ingest_function.sql']);
+      expect([...a, ...b].sort()).toEqual(['001_chats.sql', '002_ingest_function.sql', '003_delivery_order.sql']);
       expect(await migrate(pool, log)).toEqual([]);
     } finally {
       await second.end();
@@ -92,18 +95,127 @@ describe('ingestInboundMessage', () => {
     const { message } = await ingestInboundMessage(pool, record({ body: 'a\u0000b', raw: { text: 'c\u0000d' } }));
     expect(message.message).toBe('ab');
   });
+
+  it('stores half a surrogate pair, which jsonb refuses, as U+FFFD, in values and in keys', async () => {
+    const stored = await ingestInboundMessage(
+      pool,
+      record({
+        customer: '919800000104',
+        wa_id: '919800000104',
+        name: 'R\udc00',
+        body: 'x\ud800y',
+        raw: { text: { body: 'x\ud800y' }, 'k\ud800': 1, 'n\u0000': 'v', list: ['\udfff'] },
+      }),
+    );
+    expect(stored.message.message).toBe('x\ufffdy');
+    expect(stored.chat).toMatchObject({ customer_name: 'R\ufffd', last_message: 'x\ufffdy' });
+    const { rows } = await pool.query('SELECT raw FROM messages WHERE wamid = $1', [stored.message.wamid]);
+    expect(rows[0]?.raw).toMatchObject({ text: { body: 'x\ufffdy' }, 'k\ufffd': 1, n: 'v', list: ['\ufffd'] });
+  });
+});
+
+// The years 33658 and 10000, as the gateway let them through before it bounded times.
+describe('times PostgreSQL holds and JavaScript cannot read', () => {
+  it.each([
+    { timestamp: '999999999999', customer: '919800000130' },
+    { timestamp: '253402300800', customer: '919800000131' },
+  ])('break no read of the list, the search or the history (unix $timestamp)', async ({ timestamp, customer }) => {
+    const { chat, message } = await ingestInboundMessage(pool, record({ customer, wa_id: customer, timestamp }));
+    expect(chat).toMatchObject({ last_message_time: null, last_incoming_message: null });
+    expect(message.datetime).toMatch(/^20\d\d-/);
+    await pool.query('UPDATE chats SET last_outgoing_message = $2 WHERE id = $1', [chat.chat_id, 'infinity']);
+    const list = await listChats(pool, { customerTypes: ['Partner'], search: customer, page: 1, pageSize: 10 });
+    expect(list.chats).toMatchObject([{ chat_id: chat.chat_id, last_message_time: null, last_outgoing_message: null }]);
+    expect(await findChatByCustomer(pool, customer, ['Partner'])).toMatchObject({ chat_id: chat.chat_id });
+    const history = await readHistory(pool, {
+      chatId: chat.chat_id,
+      executiveId: 'agent_1',
+      customerTypes: ['Partner'],
+      page: 1,
+      pageSize: 10,
+    });
+    expect(history).toMatchObject({ found: true, messages: [{ message_id: message.message_id }] });
+  });
 });
 
 describe('applyMessageStatus', () => {
+  /** A business message in a chat of its own, as the sending path writes it: queued. */
+  async function businessMessage(customer: string) {
+    const { message } = await ingestInboundMessage(pool, record({ customer, wa_id: customer }));
+    const wamid = `wamid.outbound-${customer}`;
+    await pool.query(
+      `INSERT INTO messages (chat_id, wamid, sender, sender_type, kind, body, sent_at, delivery_status, delivery_rank)
+       VALUES ($1, $2, 'agent_1', 'Executive', 'text', 'On our way', now(), 'queued', 1)`,
+      [message.chat_id, wamid],
+    );
+    return { wamid, chatId: message.chat_id, inbound: message };
+  }
+  type Reported = 'sent' | 'delivered' | 'read' | 'failed';
+  const status = (wamid: string, kind: Reported) => ({
+    wamid,
+    status: kind,
+    timestamp: '1767225800',
+    error: kind === 'failed' ? { code: 131047, title: 'Re-engagement message' } : null,
+  });
+
   it('moves forward only, and again only when asked', async () => {
-    const { message } = await ingestInboundMessage(pool, record({ customer: '919800000103', wa_id: '919800000103' }));
-    const wamid = message.wamid ?? '';
-    const at = (status: 'sent' | 'delivered' | 'read') => ({ wamid, status, timestamp: '1767225800', error: null });
-    expect(await applyMessageStatus(pool, at('read'))).toMatchObject({ status: 'read', chat_id: message.chat_id });
-    expect(await applyMessageStatus(pool, at('delivered'))).toBeNull();
-    expect(await applyMessageStatus(pool, at('read'))).toBeNull();
-    expect(await applyMessageStatus(pool, at('read'), { again: true })).toMatchObject({ status: 'read' });
-    expect(await applyMessageStatus(pool, { ...at('sent'), wamid: 'wamid.unknown' })).toBeNull();
+    const { wamid, chatId } = await businessMessage('919800000103');
+    expect(await applyMessageStatus(pool, status(wamid, 'read'))).toMatchObject({ status: 'read', chat_id: chatId });
+    expect(await applyMessageStatus(pool, status(wamid, 'delivered'))).toBeNull();
+    expect(await applyMessageStatus(pool, status(wamid, 'read'))).toBeNull();
+    expect(await applyMessageStatus(pool, status(wamid, 'read'), { again: true })).toMatchObject({ status: 'read' });
+    expect(await applyMessageStatus(pool, status('wamid.unknown', 'sent'))).toBeNull();
+  });
+
+  it('never applies to a message the customer sent', async () => {
+    const { inbound } = await businessMessage('919800000105');
+    for (const kind of ['sent', 'delivered', 'read', 'failed'] as const) {
+      expect(await applyMessageStatus(pool, status(inbound.wamid ?? '', kind)), kind).toBeNull();
+    }
+    const { rows } = await pool.query('SELECT delivery_status, delivery_error FROM messages WHERE wamid = $1', [
+      inbound.wamid,
+    ]);
+    expect(rows).toEqual([{ delivery_status: 'received', delivery_error: null }]);
+  });
+
+  it.each([
+    { reached: 'delivered', customer: '919800000110' },
+    { reached: 'read', customer: '919800000111' },
+  ] as const)('keeps $reached when failed comes after it', async ({ reached, customer }) => {
+    const { wamid } = await businessMessage(customer);
+    expect(await applyMessageStatus(pool, status(wamid, reached))).toMatchObject({ status: reached });
+    expect(await applyMessageStatus(pool, status(wamid, 'failed'))).toBeNull();
+    const { rows } = await pool.query('SELECT delivery_status, delivery_error FROM messages WHERE wamid = $1', [wamid]);
+    expect(rows).toEqual([{ delivery_status: reached, delivery_error: null }]);
+  });
+
+  it('takes failed after sent, and delivered after failed (the message did arrive)', async () => {
+    const { wamid } = await businessMessage('919800000120');
+    expect(await applyMessageStatus(pool, status(wamid, 'sent'))).toMatchObject({ status: 'sent' });
+    expect(await applyMessageStatus(pool, status(wamid, 'failed'))).toMatchObject({
+      status: 'failed',
+      error: { code: 131047 },
+    });
+    expect(await applyMessageStatus(pool, status(wamid, 'sent'))).toBeNull();
+    expect(await applyMessageStatus(pool, status(wamid, 'delivered'))).toMatchObject({ status: 'delivered' });
+  });
+
+  it('renumbers ranks stored in the old order (migration 003), so failed after read changes nothing there too', async () => {
+    const { wamid } = await businessMessage('919800000122');
+    // The old order ranked read 4 and failed 5.
+    await pool.query("UPDATE messages SET delivery_status = 'read', delivery_rank = 4 WHERE wamid = $1", [wamid]);
+    await pool.query("DELETE FROM schema_migrations WHERE name = '003_delivery_order.sql'");
+    expect(await migrate(pool, log)).toEqual(['003_delivery_order.sql']);
+    expect(await applyMessageStatus(pool, status(wamid, 'failed'))).toBeNull();
+    expect(await applyMessageStatus(pool, status(wamid, 'read'), { again: true })).toMatchObject({ status: 'read' });
+  });
+
+  it('stores an error whose text jsonb refuses (half a surrogate pair, NUL) instead of failing', async () => {
+    const { wamid } = await businessMessage('919800000121');
+    const broken = { ...status(wamid, 'failed'), error: { code: 1, title: 'x\ud800\u0000y' } };
+    expect(await applyMessageStatus(pool, broken)).toMatchObject({ status: 'failed' });
+    const { rows } = await pool.query('SELECT delivery_error FROM messages WHERE wamid = $1', [wamid]);
+    expect(rows).toEqual([{ delivery_error: { code: 1, title: 'x\ufffdy' } }]);
   });
 });
 

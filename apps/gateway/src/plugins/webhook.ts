@@ -1,10 +1,11 @@
-import { inboundJobId, inboundJobOptions, parseWebhook } from '@care-chat/contract';
-import { withTimeout } from '@care-chat/runtime';
+import { parseWebhook } from '@care-chat/contract';
 import type { FastifyInstance } from 'fastify';
+import { queueJobs } from '../webhook/queue-jobs.js';
 import { isSignedBy } from '../webhook/signature.js';
 
 /** Meta's largest webhook body. */
 const BODY_LIMIT = 3 * 1024 * 1024;
+/** How long Redis may take to answer for one chunk of jobs before the delivery is answered 503. */
 const QUEUE_TIMEOUT_MS = 5000;
 
 const error = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } as const;
@@ -85,17 +86,7 @@ export default async function webhook(app: FastifyInstance) {
       const jobs = parsed.value;
       if (jobs.length > 0) {
         try {
-          await withTimeout(
-            app.queues.inbound.addBulk(
-              jobs.map((job) => ({
-                name: job.kind,
-                data: job,
-                opts: { ...inboundJobOptions, jobId: inboundJobId(job) },
-              })),
-            ),
-            QUEUE_TIMEOUT_MS,
-            'the queue',
-          );
+          await queueJobs(app.queues.inbound, jobs, QUEUE_TIMEOUT_MS);
         } catch (err) {
           log.warn({ err, jobs: jobs.length }, 'webhook not queued: answered 503 for Meta to retry');
           app.metrics.webhooks.inc({ outcome: 'unavailable' });
