@@ -1,4 +1,5 @@
 export { chatSummary, settle, viaEmitter } from './broadcast.js';
+export { insertChat } from './chats.js';
 export {
   type ClientOptions,
   type ConnectError,
