@@ -1,7 +1,7 @@
 import {
   type ChatSummary,
+  CUSTOMER_TYPES,
   chatRoom,
-  DASHBOARD_ROOM,
   type DashboardStats,
   type Message,
   type MessageStatusUpdate,
@@ -10,6 +10,8 @@ import {
   routeOf,
   ServerEvent,
   type ServerToClientEvents,
+  STATS_AUDIENCES,
+  statsOfTypes,
 } from '@care-chat/contract';
 import { type BroadcastOperator, Emitter } from '@care-chat/realtime';
 import type { Redis } from 'ioredis';
@@ -42,6 +44,24 @@ export const statusChanged =
   (group) =>
     group.to(chatRoom(update.chat_id)).emit(ServerEvent.MessageStatus, update);
 
-export async function publishStats(emitter: DashboardEmitter, stats: DashboardStats): Promise<void> {
-  await emitter.to(DASHBOARD_ROOM).emit(ServerEvent.DashboardStats, stats);
+/**
+ * The counts to every stats room, each counted over its types only, so no executive receives the counts
+ * of a type its token does not allow. A room none of whose types changed since `previous` is skipped
+ * (its dashboards already have these counts); every room gets them when there is no `previous`.
+ */
+export async function publishStats(
+  emitter: DashboardEmitter,
+  stats: DashboardStats,
+  previous: DashboardStats | undefined,
+): Promise<void> {
+  const changed = CUSTOMER_TYPES.filter(
+    (type) =>
+      previous === undefined ||
+      JSON.stringify(previous.by_customer_type[type]) !== JSON.stringify(stats.by_customer_type[type]),
+  );
+  await Promise.all(
+    STATS_AUDIENCES.filter(({ types }) => types.some((type) => changed.includes(type))).map(({ room, types }) =>
+      emitter.to(room).emit(ServerEvent.DashboardStats, statsOfTypes(stats, types)),
+    ),
+  );
 }

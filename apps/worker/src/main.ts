@@ -21,7 +21,7 @@ await migrate(db, log);
 const emitter = dashboardEmitter(emitRedis, config.redisKeyPrefix, config.recoveryWindowMs);
 const stats = new StatsPublisher(
   () => dashboardStats(db),
-  (current) => publishStats(emitter, current),
+  (current, previous) => publishStats(emitter, current, previous),
   config.statsIntervalMs,
   log.child({ module: 'stats' }),
 );

@@ -10,11 +10,12 @@ export class StatsPublisher {
   #dirty = false;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
-  #lastSent: string | undefined;
+  #lastSent: { stats: DashboardStats; text: string } | undefined;
 
   constructor(
     private readonly compute: () => Promise<DashboardStats>,
-    private readonly publish: (stats: DashboardStats) => Promise<void> | void,
+    /** Sends `stats`; `previous` are the last ones sent, so what did not change need not go again. */
+    private readonly publish: (stats: DashboardStats, previous: DashboardStats | undefined) => Promise<void> | void,
     private readonly intervalMs: number,
     private readonly log: Log,
   ) {}
@@ -39,9 +40,9 @@ export class StatsPublisher {
     try {
       const stats = await this.compute();
       const text = JSON.stringify(stats);
-      if (text === this.#lastSent) return;
-      await this.publish(stats);
-      this.#lastSent = text;
+      if (text === this.#lastSent?.text) return;
+      await this.publish(stats, this.#lastSent?.stats);
+      this.#lastSent = { stats, text };
     } catch (err) {
       // PostgreSQL may be away; the stats are sent once it answers again.
       this.#dirty = true;

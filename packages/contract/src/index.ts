@@ -5,6 +5,7 @@ export {
   isCustomerType,
   parseWhatsAppNumbers,
 } from './customer-types.js';
+export { isStatsRoom, STATS_AUDIENCES, type StatsRoom, statsOfTypes, statsRoom } from './dashboard-stats.js';
 export {
   ClientEvent,
   type ClientToServerEvents,

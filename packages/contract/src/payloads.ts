@@ -103,8 +103,9 @@ export interface DashboardCounts {
   awaiting_customer_response: number;
 }
 
+/** Counted over the customer types the receiving executive may see; the others have no entry. */
 export interface DashboardStats extends DashboardCounts {
-  by_customer_type: Record<CustomerType, DashboardCounts>;
+  by_customer_type: Partial<Record<CustomerType, DashboardCounts>>;
 }
 
 export interface TagUpdated {

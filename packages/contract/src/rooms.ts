@@ -1,6 +1,7 @@
+import type { StatsRoom } from './dashboard-stats.js';
 import type { TypeRoom } from './routes.js';
 
-/** Every connected executive is in this room: aggregate stats, executive presence, SLA alerts. */
+/** Every connected executive is in this room: executive presence, SLA alerts (counts go to stats rooms). */
 export const DASHBOARD_ROOM = 'dashboard';
 
 export type DashboardRoom = typeof DASHBOARD_ROOM;
@@ -13,7 +14,7 @@ export function chatRoom(chatId: string): ChatRoom {
 }
 
 /** Every room the tier broadcasts to: what an emitter to the dashboards may name. */
-export type Room = TypeRoom | DashboardRoom | ChatRoom;
+export type Room = TypeRoom | DashboardRoom | ChatRoom | StatsRoom;
 
 /** The HTTP path the dashboard's Socket.IO client connects on. */
 export const SOCKET_PATH = '/ws';

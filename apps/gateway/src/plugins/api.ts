@@ -1,4 +1,4 @@
-import type { Executive } from '@care-chat/contract';
+import { type Executive, statsOfTypes } from '@care-chat/contract';
 import type { FastifyInstance } from 'fastify';
 import { AuthError } from '../errors.js';
 
@@ -39,7 +39,11 @@ export default async function api(app: FastifyInstance) {
         },
       },
     },
-    async () => ({ status: 1, data: await app.stats.get() }),
+    async (request) => ({
+      status: 1,
+      // The hook above refused every request without an executive.
+      data: statsOfTypes(await app.stats.get(), (request.executive as Executive).customerTypes),
+    }),
   );
 }
 

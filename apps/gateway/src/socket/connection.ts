@@ -1,9 +1,10 @@
-import { customerTypeOfRoom, DASHBOARD_ROOM, isTypeRoom, ServerEvent } from '@care-chat/contract';
+import { ServerEvent, statsOfTypes } from '@care-chat/contract';
 import type { Log } from '@care-chat/runtime';
 import { TokenBucket } from '../limits/token-bucket.js';
 import { answerEvents, type HandlerContext } from './answer.js';
 import { handlers } from './handler-table.js';
 import { trimHandshake } from './handshake-token.js';
+import { connectionRooms, leaveRoomsNoLongerAllowed } from './room-access.js';
 import type { GatewaySocket } from './types.js';
 
 type Services = Omit<HandlerContext, 'socket' | 'log' | 'rate'>;
@@ -32,7 +33,7 @@ class SocketContext implements HandlerContext {
   }
 }
 
-/** An authenticated socket: into the `dashboard` room, answered by the handler table. */
+/** An authenticated socket: into the `dashboard` room and its stats room, answered by the handler table. */
 export function onConnection(
   socket: GatewaySocket,
   services: Services,
@@ -40,8 +41,9 @@ export function onConnection(
   log: Log,
 ): void {
   const context = new SocketContext(socket, services, limits, log);
-  void socket.join(DASHBOARD_ROOM);
+  const { executive } = socket.data;
   if (socket.recovered) leaveRoomsNoLongerAllowed(socket);
+  void socket.join(connectionRooms(executive));
   // The upgrade request (its raw headers, parser and buffers) is not needed past the handshake, whose
   // headers and query Socket.IO keeps apart; letting it go is Socket.IO's own advice on memory.
   (socket.conn as { request: unknown }).request = null;
@@ -50,19 +52,11 @@ export function onConnection(
   // else reached it can still be recovered.
   services.stats
     .get()
-    .then((stats) => socket.emit(ServerEvent.DashboardStats, stats))
+    .then((stats) => socket.emit(ServerEvent.DashboardStats, statsOfTypes(stats, executive.customerTypes)))
     .catch((err: unknown) => context.log.warn({ err }, 'dashboard stats not sent on connect'));
   answerEvents(context, handlers);
   if (log.level === 'debug' || log.level === 'trace') {
     context.log.debug({ transport: socket.conn.transport.name }, 'socket connected');
     socket.on('disconnect', (reason) => context.log.debug({ reason }, 'socket disconnected'));
-  }
-}
-
-/** A recovered socket is back in its rooms; the token it came back with may allow fewer customer types. */
-function leaveRoomsNoLongerAllowed(socket: GatewaySocket): void {
-  const allowed = socket.data.executive.customerTypes;
-  for (const room of socket.rooms) {
-    if (isTypeRoom(room) && !allowed.includes(customerTypeOfRoom(room))) void socket.leave(room);
   }
 }

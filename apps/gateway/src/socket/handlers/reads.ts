@@ -1,4 +1,4 @@
-import { ClientEvent, type CustomerType, routeOf, ServerEvent } from '@care-chat/contract';
+import { ClientEvent, type CustomerType, routeOf, ServerEvent, statsOfTypes } from '@care-chat/contract';
 import { findChatByCustomer, listChats, readHistory } from '@care-chat/store';
 import { SocketErrorMessage } from '../../errors.js';
 import type { HandlerContext, HandlerTable } from '../answer.js';
@@ -50,7 +50,7 @@ export const readHandlers = {
     return chat === null ? { status: 0, message: SocketErrorMessage.noChatFor(customer) } : { status: 1, chat };
   },
   [ClientEvent.GetDashboardStats]: async (_query, { stats: cache, socket }) => {
-    const stats = await cache.get();
+    const stats = statsOfTypes(await cache.get(), socket.data.executive.customerTypes);
     socket.emit(ServerEvent.DashboardStats, stats);
     return { status: 1, data: stats };
   },

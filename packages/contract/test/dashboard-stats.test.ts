@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import {
+  CUSTOMER_TYPES,
+  type DashboardStats,
+  isStatsRoom,
+  STATS_AUDIENCES,
+  statsOfTypes,
+  statsRoom,
+  TYPE_ROOMS,
+} from '../src/index.js';
+
+const stats: DashboardStats = {
+  active: 15,
+  resolved: 33,
+  awaiting_customer_response: 4,
+  by_customer_type: {
+    Partner: { active: 1, resolved: 2, awaiting_customer_response: 0 },
+    Customer: { active: 4, resolved: 8, awaiting_customer_response: 1 },
+    Vendor: { active: 0, resolved: 7, awaiting_customer_response: 0 },
+    SRDP: { active: 10, resolved: 16, awaiting_customer_response: 3 },
+  },
+};
+
+describe('stats rooms', () => {
+  it('are one per non-empty set of customer types, whatever order a token lists them in', () => {
+    expect(STATS_AUDIENCES).toHaveLength(15);
+    expect(new Set(STATS_AUDIENCES.map(({ room }) => room)).size).toBe(15);
+    for (const { room, types } of STATS_AUDIENCES) {
+      expect(statsRoom(types)).toBe(room);
+      expect(statsRoom([...types].reverse())).toBe(room);
+      expect(isStatsRoom(room)).toBe(true);
+    }
+    expect(statsRoom(['Vendor', 'Partner'])).toBe('stats_Partner+Vendor');
+    expect(statsRoom([])).toBeNull();
+  });
+
+  it('are no other room', () => {
+    for (const room of [...TYPE_ROOMS, 'dashboard', 'chat_1', 'stats_', 'stats_Vendor+Partner', null, 7]) {
+      expect(isStatsRoom(room)).toBe(false);
+    }
+  });
+});
+
+describe('statsOfTypes', () => {
+  it('counts only the types given, and names no other', () => {
+    expect(statsOfTypes(stats, ['SRDP', 'Customer'])).toEqual({
+      active: 14,
+      resolved: 24,
+      awaiting_customer_response: 4,
+      by_customer_type: { Customer: stats.by_customer_type.Customer, SRDP: stats.by_customer_type.SRDP },
+    });
+    expect(statsOfTypes(stats, [])).toEqual({
+      active: 0,
+      resolved: 0,
+      awaiting_customer_response: 0,
+      by_customer_type: {},
+    });
+  });
+
+  it('gives the whole counts for every type', () => {
+    expect(statsOfTypes(stats, CUSTOMER_TYPES)).toEqual(stats);
+  });
+});
