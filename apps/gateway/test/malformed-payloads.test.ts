@@ -1,14 +1,18 @@
 import { ClientEvent, type ClientEventName, responseEvent } from '@care-chat/contract';
+import { createPool } from '@care-chat/store';
 import {
   closeAllClients,
   connectDashboard,
+  createTestDatabase,
   type GatewayNode,
+  insertChat,
   malformedPayloads,
   nextEvent,
   request,
   signToken,
   startGateway,
   type TestClient,
+  type TestDatabase,
   uniquePrefix,
   validRequests,
 } from '@care-chat/testkit';
@@ -24,16 +28,24 @@ const handled: ClientEventName[] = [
   ClientEvent.LeaveChat,
 ];
 
+let database: TestDatabase;
 let node: GatewayNode;
+/** A chat the valid requests can name: joining one needs a chat that exists. */
+let chatId: string;
 
 beforeAll(async () => {
-  node = await startGateway(uniquePrefix());
+  database = await createTestDatabase();
+  node = await startGateway(uniquePrefix(), { DATABASE_URL: database.url });
+  const db = createPool(database.url, 1);
+  chatId = await insertChat(db, 'Partner');
+  await db.end();
 });
 
 afterEach(closeAllClients);
 
 afterAll(async () => {
   await node?.process.stop();
+  await database?.drop();
 });
 
 describe.each(handled)('%s', (event) => {
@@ -46,7 +58,9 @@ describe.each(handled)('%s', (event) => {
       expect(answer, name).toMatchObject({ status: 0, message: expect.any(String) });
     }
     expect(client.connected).toBe(true);
-    expect(await request(client, event, validRequests[event])).toMatchObject({ status: 1 });
+    const valid =
+      'chat_id' in validRequests[event] ? { ...validRequests[event], chat_id: chatId } : validRequests[event];
+    expect(await request(client, event, valid)).toMatchObject({ status: 1 });
   });
 
   it('answers malformed data without an ack as <event>_response', async () => {

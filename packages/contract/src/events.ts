@@ -111,4 +111,9 @@ export interface Executive {
 
 export interface SocketData {
   executive: Executive;
+  /**
+   * The customer type of each chat the socket joined, by chat id. Saved with its rooms, so a recovered
+   * socket is checked against the token it came back with without asking the database.
+   */
+  chatTypes: Record<string, CustomerType>;
 }

@@ -84,7 +84,15 @@ export type {
   UpdateChatStatusRequest,
 } from './requests.js';
 export { SEND_MESSAGE_TYPES } from './requests.js';
-export { type ChatRoom, chatRoom, DASHBOARD_ROOM, type DashboardRoom, type Room, SOCKET_PATH } from './rooms.js';
+export {
+  type ChatRoom,
+  chatIdOfRoom,
+  chatRoom,
+  DASHBOARD_ROOM,
+  type DashboardRoom,
+  type Room,
+  SOCKET_PATH,
+} from './rooms.js';
 export {
   CUSTOMER_TYPE_ROUTES,
   type CustomerTypeRoute,

@@ -13,6 +13,11 @@ export function chatRoom(chatId: string): ChatRoom {
   return `chat_${chatId}`;
 }
 
+/** The chat id of a `chat_<id>` room; null for any other room. */
+export function chatIdOfRoom(room: string): string | null {
+  return room.startsWith('chat_') ? room.slice('chat_'.length) : null;
+}
+
 /** Every room the tier broadcasts to: what an emitter to the dashboards may name. */
 export type Room = TypeRoom | DashboardRoom | ChatRoom | StatsRoom;
 

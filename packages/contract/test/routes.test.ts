@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   CUSTOMER_TYPE_ROUTES,
   CUSTOMER_TYPES,
+  chatIdOfRoom,
   chatRoom,
   customerTypeOfRoom,
   DASHBOARD_ROOM,
@@ -43,5 +44,13 @@ describe('room helpers', () => {
   it('name chat rooms chat_<id> and the everyone room dashboard', () => {
     expect(chatRoom('65a1b2c3')).toBe('chat_65a1b2c3');
     expect(DASHBOARD_ROOM).toBe('dashboard');
+  });
+});
+
+describe('chatIdOfRoom', () => {
+  it('reads the id back from chat_<id>, and nothing from other rooms', () => {
+    expect(chatIdOfRoom(chatRoom('1234'))).toBe('1234');
+    for (const room of ['dashboard', 'PartnerApp', 'stats_Partner', 'chat', 'xchat_1'])
+      expect(chatIdOfRoom(room)).toBeNull();
   });
 });

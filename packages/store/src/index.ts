@@ -5,3 +5,4 @@ export { type InboundMessageRecord, type IngestResult, ingestInboundMessage } fr
 export { migrate } from './migrate.js';
 export { dashboardStats } from './stats.js';
 export { applyMessageStatus, type StatusRecord } from './statuses.js';
+export { visibleChatType } from './visible-chat.js';

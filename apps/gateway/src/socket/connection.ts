@@ -42,6 +42,7 @@ export function onConnection(
 ): void {
   const context = new SocketContext(socket, services, limits, log);
   const { executive } = socket.data;
+  socket.data.chatTypes ??= {};
   if (socket.recovered) leaveRoomsNoLongerAllowed(socket);
   void socket.join(connectionRooms(executive));
   // The upgrade request (its raw headers, parser and buffers) is not needed past the handshake, whose

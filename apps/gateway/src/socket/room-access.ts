@@ -1,4 +1,6 @@
 import {
+  CUSTOMER_TYPES,
+  chatIdOfRoom,
   customerTypeOfRoom,
   DASHBOARD_ROOM,
   type Executive,
@@ -15,9 +17,15 @@ export function connectionRooms(executive: Executive): Room[] {
   return stats === null ? [DASHBOARD_ROOM] : [DASHBOARD_ROOM, stats];
 }
 
-/** Whether the token of `socket` allows it in `room`. */
+/** Whether the token of `socket` allows it in `room` (joining chats checked the database already). */
 function mayStayIn(socket: GatewaySocket, room: string): boolean {
-  const allowed = socket.data.executive.customerTypes;
+  const { executive, chatTypes } = socket.data;
+  const allowed = executive.customerTypes;
+  const chatId = chatIdOfRoom(room);
+  if (chatId !== null) {
+    const type = chatTypes[chatId];
+    return type === undefined ? CUSTOMER_TYPES.every((each) => allowed.includes(each)) : allowed.includes(type);
+  }
   if (isTypeRoom(room)) return allowed.includes(customerTypeOfRoom(room));
   if (isStatsRoom(room)) return room === statsRoom(allowed);
   return true;
@@ -25,7 +33,9 @@ function mayStayIn(socket: GatewaySocket, room: string): boolean {
 
 /**
  * A recovered socket is back in the rooms of its session; the token it came back with may allow fewer
- * customer types (or others), so it leaves the type rooms and the stats room that token does not allow.
+ * customer types (or others), so it leaves the type rooms, the stats room and the chats that token does
+ * not allow. A chat whose type the session does not say (one saved by an older gateway) is kept only by
+ * a token that allows every type.
  */
 export function leaveRoomsNoLongerAllowed(socket: GatewaySocket): void {
   for (const room of socket.rooms) if (!mayStayIn(socket, room)) void socket.leave(room);
