@@ -21,5 +21,6 @@ export const SocketErrorMessage = {
   forbiddenRoom: (room: string) => `Not allowed to join room: ${room}`,
   forbiddenCustomerType: (type: string) => `Not allowed to see customer type: ${type}`,
   chatNotFound: (chatId: string) => `Chat not found: ${chatId}`,
+  notInChat: (chatId: string) => `Join chat ${chatId} first`,
   noChatFor: (customer: string) => `No chat with customer ${customer}`,
 } as const;

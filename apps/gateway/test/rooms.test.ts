@@ -196,19 +196,35 @@ describe('chat rooms', () => {
     expect(leaverTyping.get(ServerEvent.UserTyping)).toEqual([]);
   });
 
-  it('typing tells the others in the chat room, not the typist, and answers { status: 1 }', async () => {
+  it('typing tells the others in the chat room who is typing from the token, not the typist, and answers { status: 1 }', async () => {
     const chat = chats.SRDP;
     const [typist, reader] = [
-      await connectDashboard(nodeA.url, signToken()),
-      await connectDashboard(nodeB.url, signToken()),
+      await connectDashboard(nodeA.url, signToken({ sub: 'agent_a' })),
+      await connectDashboard(nodeB.url, signToken({ sub: 'agent_b' })),
     ];
     for (const client of [typist, reader]) await request(client, ClientEvent.JoinChat, { chat_id: chat });
     const typistSeen = recordEvents(typist, [ServerEvent.UserTyping]);
     const seen = nextEvent(reader, ServerEvent.UserTyping);
-    expect(await request(typist, ClientEvent.Typing, { chat_id: chat, sender: 'agent_a' })).toEqual({ status: 1 });
+    // The dashboard's own `sender`, or anyone's a client cares to name, is not who is typing.
+    expect(await request(typist, ClientEvent.Typing, { chat_id: chat, sender: 'ceo' })).toEqual({ status: 1 });
     expect(await seen).toEqual({ chat_id: chat, sender: 'agent_a' });
     await settle(viaEmitter(emitter), [typist]);
     expect(typistSeen.get(ServerEvent.UserTyping)).toEqual([]);
+  });
+
+  it('typing into a chat the socket has not joined is refused, and its room hears nothing', async () => {
+    const [outsider, member] = [
+      await connectDashboard(nodeA.url, signToken({ customer_types: ['Customer'] })),
+      await connectDashboard(nodeB.url, signToken()),
+    ];
+    await request(member, ClientEvent.JoinChat, { chat_id: chats.Partner });
+    const seen = recordEvents(member, [ServerEvent.UserTyping]);
+    expect(await request(outsider, ClientEvent.Typing, { chat_id: chats.Partner })).toEqual({
+      status: 0,
+      message: `Join chat ${chats.Partner} first`,
+    });
+    await settle(viaEmitter(emitter), [member]);
+    expect(seen.get(ServerEvent.UserTyping)).toEqual([]);
   });
 
   it('answers the events it does not carry out yet with status 0, saying so', async () => {

@@ -54,7 +54,7 @@ export interface ChatSummary {
   unread_count: number;
   /** Rises by one with every change, so a client can drop stale or duplicate updates. */
   version: number;
-  /** Only in `fetch_all_chats` answers that named a `sender`: messages that executive has not seen. */
+  /** Only in `fetch_all_chats` answers: the customer messages the executive asking has not seen. */
   unseen_count?: number;
 }
 

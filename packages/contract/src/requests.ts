@@ -32,6 +32,8 @@ export interface LeaveChatRequest {
   chat_id: string;
 }
 export type GetDashboardStatsRequest = Record<string, never>;
+// The dashboard also sends `sender` (its agent's number) with `fetch_all_chats`, `fetch_chats_by_user` and
+// `typing`: it is never read, the caller is the token's executive (a client could name anyone).
 export interface FetchAllChatsRequest {
   status?: ChatStatus;
   customer_type?: CustomerType;
@@ -39,12 +41,10 @@ export interface FetchAllChatsRequest {
   tag?: string;
   page?: number;
   page_size?: number;
-  sender?: string;
   assigned_executive_id?: string;
 }
 export interface FetchChatsByUserRequest {
   chat_id: string;
-  sender: string;
   page?: number;
   page_size?: number;
 }
@@ -83,7 +83,6 @@ export interface AddNoteRequest {
 }
 export interface TypingRequest {
   chat_id: string;
-  sender: string;
 }
 
 /** The data each client event carries, keyed by event name. */

@@ -27,12 +27,11 @@ export const clientValidators: { [E in ClientEventName]: Validator<ClientRequest
       tag: optional(label),
       page,
       page_size: pageSize,
-      sender: optional(id),
       assigned_executive_id: optional(id),
     },
     { optional: true },
   ),
-  fetch_chats_by_user: object({ chat_id: id, sender: id, page, page_size: pageSize }),
+  fetch_chats_by_user: object({ chat_id: id, page, page_size: pageSize }),
   search_chat: object({ customer: phone }),
   send_message: object({
     chat_id: id,
@@ -46,7 +45,7 @@ export const clientValidators: { [E in ClientEventName]: Validator<ClientRequest
   set_executive_status: object({ executive_id: id, status: oneOf(EXECUTIVE_STATUSES), customer_type: customerType }),
   reassign_chat: object({ chat_id: id, executive_id: id }),
   add_note: object({ chat_id: id, content: text(LIMITS.note) }),
-  typing: object({ chat_id: id, sender: id }),
+  typing: object({ chat_id: id }),
 };
 
 export function validateClientEvent<E extends ClientEventName>(event: E, data: unknown) {

@@ -9,8 +9,8 @@ export interface ChatListQuery {
   search?: string;
   tag?: string;
   assignedExecutiveId?: string;
-  /** With it, each chat gets `unseen_count`: customer messages this executive has not seen. */
-  sender?: string;
+  /** The executive listing: each chat gets `unseen_count`, the customer messages they have not seen. */
+  reader: string;
   page: number;
   pageSize: number;
 }
@@ -42,28 +42,21 @@ export async function listChats(
   }
   const filter = where.join(' AND ');
   const countParams = [...params];
-  const unseen =
-    query.sender === undefined
-      ? ''
-      : `, (SELECT count(*) FROM messages m
-             WHERE m.chat_id = c.id AND m.sender_type = 'Customer'
-               AND m.id > COALESCE((SELECT r.last_seen_message_id FROM chat_reads r
-                                     WHERE r.chat_id = c.id AND r.executive_id = ${param(query.sender)}), 0))::int
-           AS unseen_count`;
+  const unseen = `(SELECT count(*) FROM messages m
+                    WHERE m.chat_id = c.id AND m.sender_type = 'Customer'
+                      AND m.id > COALESCE((SELECT r.last_seen_message_id FROM chat_reads r
+                                            WHERE r.chat_id = c.id AND r.executive_id = ${param(query.reader)}), 0))::int`;
   const limit = param(query.pageSize);
   const offset = param((query.page - 1) * query.pageSize);
   const [page, count] = await Promise.all([
-    db.query<{ chat: ChatRow; unseen_count?: number }>(
-      `SELECT to_jsonb(c) AS chat${unseen} FROM chats c WHERE ${filter}
+    db.query<{ chat: ChatRow; unseen_count: number }>(
+      `SELECT to_jsonb(c) AS chat, ${unseen} AS unseen_count FROM chats c WHERE ${filter}
         ORDER BY c.last_message_time DESC NULLS LAST, c.id DESC LIMIT ${limit} OFFSET ${offset}`,
       params,
     ),
     db.query<{ total: number }>(`SELECT count(*)::int AS total FROM chats c WHERE ${filter}`, countParams),
   ]);
-  const chats = page.rows.map(({ chat, unseen_count: unseenCount }) => ({
-    ...chatSummaryOf(chat),
-    ...(unseenCount === undefined ? {} : { unseen_count: unseenCount }),
-  }));
+  const chats = page.rows.map(({ chat, unseen_count }) => ({ ...chatSummaryOf(chat), unseen_count }));
   return { chats, pagination: paginationOf(query.page, query.pageSize, count.rows[0]?.total ?? 0) };
 }
 

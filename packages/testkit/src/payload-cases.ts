@@ -14,9 +14,8 @@ export const validRequests: { [E in ClientEventName]: ClientRequests[E] } = {
     search: 'Rahul',
     page: 1,
     page_size: 10,
-    sender: 'agent_1',
   },
-  fetch_chats_by_user: { chat_id: 'chat-1', sender: 'agent_1', page: 2, page_size: 20 },
+  fetch_chats_by_user: { chat_id: 'chat-1', page: 2, page_size: 20 },
   search_chat: { customer: '919876543210' },
   send_message: { chat_id: 'chat-1', sender: 'agent_1', type: 'Agent', message: 'Hello', customer_type: 'SRDP' },
   update_chat_status: { customer_number: '919876543210', update_by_number: 'agent_1', status: 'resolved' },
@@ -24,7 +23,7 @@ export const validRequests: { [E in ClientEventName]: ClientRequests[E] } = {
   set_executive_status: { executive_id: 'agent_1', status: 'online', customer_type: 'Customer' },
   reassign_chat: { chat_id: 'chat-1', executive_id: 'agent_2' },
   add_note: { chat_id: 'chat-1', content: 'Called the customer back' },
-  typing: { chat_id: 'chat-1', sender: 'agent_1' },
+  typing: { chat_id: 'chat-1' },
 };
 
 /** Fields whose absence must be refused (the others are optional). */
@@ -36,7 +35,7 @@ const requiredFields: { [E in ClientEventName]: readonly string[] } = {
   leave_chat: ['chat_id'],
   get_dashboard_stats: [],
   fetch_all_chats: [],
-  fetch_chats_by_user: ['chat_id', 'sender'],
+  fetch_chats_by_user: ['chat_id'],
   search_chat: ['customer'],
   send_message: ['chat_id', 'sender', 'type', 'message', 'customer_type'],
   update_chat_status: ['customer_number', 'update_by_number', 'status'],
@@ -44,7 +43,7 @@ const requiredFields: { [E in ClientEventName]: readonly string[] } = {
   set_executive_status: ['executive_id', 'status', 'customer_type'],
   reassign_chat: ['chat_id', 'executive_id'],
   add_note: ['chat_id', 'content'],
-  typing: ['chat_id', 'sender'],
+  typing: ['chat_id'],
 };
 
 export interface PayloadCase {

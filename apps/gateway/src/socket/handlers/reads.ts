@@ -7,7 +7,10 @@ const DEFAULT_PAGE_SIZE = { chats: 10, messages: 20 } as const;
 
 const allowedOf = (context: HandlerContext) => context.socket.data.executive.customerTypes;
 
-/** The dashboard's reads: the chat list, a chat's history (which marks it read), search, and stats. */
+/**
+ * The dashboard's reads: the chat list, a chat's history (which marks it read), search, and stats. The
+ * reader is the token's executive, whatever `sender` the client names.
+ */
 export const readHandlers = {
   [ClientEvent.FetchAllChats]: async (query, context) => {
     const allowed = allowedOf(context);
@@ -22,7 +25,7 @@ export const readHandlers = {
       search: query.search,
       tag: query.tag,
       assignedExecutiveId: query.assigned_executive_id,
-      sender: query.sender,
+      reader: context.socket.data.executive.id,
       page: query.page ?? 1,
       pageSize: query.page_size ?? DEFAULT_PAGE_SIZE.chats,
     });
@@ -32,7 +35,7 @@ export const readHandlers = {
     const { db, io } = context;
     const history = await readHistory(db, {
       chatId: query.chat_id,
-      executiveId: query.sender,
+      executiveId: context.socket.data.executive.id,
       customerTypes: allowedOf(context),
       page: query.page ?? 1,
       pageSize: query.page_size ?? DEFAULT_PAGE_SIZE.messages,
