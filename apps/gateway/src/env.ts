@@ -2,6 +2,7 @@ import { createPublicKey } from 'node:crypto';
 import { DEFAULT_REDIS_KEY_PREFIX } from '@care-chat/contract';
 import { DEFAULT_RECOVERY_WINDOW_MS } from '@care-chat/realtime';
 import { type EnvSource, env, LOG_LEVELS, parseEnv } from '@care-chat/runtime';
+import proxyAddr from '@fastify/proxy-addr';
 
 export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256';
 
@@ -22,6 +23,39 @@ function algorithmOfPublicKey(pem: string): JwtAlgorithm {
   if (type === 'rsa') return 'RS256';
   if (type === 'ec') return 'ES256';
   throw new Error(`unsupported key type ${type ?? 'unknown'}`);
+}
+
+/** Whether the hop `hop` of a request's address chain (0: the peer, then X-Forwarded-For from the right) is ours. */
+export type TrustedProxy = (address: string, hop: number) => boolean;
+
+const MAX_PROXY_HOPS = 16;
+
+/**
+ * `TRUST_PROXY`, as Express and `proxy-addr` take it: how many proxies stand in front of the gateway, or
+ * their addresses (CIDRs, or `loopback`, `linklocal`, `uniquelocal`). The client is the rightmost hop of
+ * X-Forwarded-For that is not one of them; everything left of it is the client's to write. `true`, which
+ * would take the leftmost hop, is refused.
+ */
+function trustedProxy(raw: string | undefined): TrustedProxy {
+  if (raw === undefined || raw === 'false') return () => false;
+  if (raw === 'true') {
+    throw new Error(
+      '"true" would let any client write its own address: give the number of proxies in front of the gateway (1 on Railway) or their addresses',
+    );
+  }
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > MAX_PROXY_HOPS) throw new Error(`at most ${MAX_PROXY_HOPS} proxies, got ${raw}`);
+    return (_address, hop) => hop < hops;
+  }
+  const problem = 'must be false, a number of proxies, or their addresses and CIDRs separated by commas';
+  const addresses = raw.split(',').map((item) => item.trim());
+  if (addresses.includes('')) throw new Error(`${problem}, got "${raw}"`);
+  try {
+    return proxyAddr.compile(addresses);
+  } catch (error) {
+    throw new Error(`${problem} (${(error as Error).message})`);
+  }
 }
 
 const spec = {
@@ -47,7 +81,7 @@ const spec = {
   SOCKET_EVENTS_PER_SECOND: env.integer(20, 1, 100_000),
   SOCKET_EVENT_BURST: env.integer(100, 1, 100_000),
   CONNECTIONS_PER_ADDRESS_PER_MINUTE: env.integer(600, 1, 1_000_000),
-  TRUST_PROXY: env.boolean(false),
+  TRUST_PROXY: trustedProxy,
   STARTUP_TIMEOUT_MS: env.integer(10_000, 500, 600_000),
   DRAIN_DELAY_MS: env.integer(2000, 0, 600_000),
   SHUTDOWN_TIMEOUT_MS: env.integer(15_000, 1000, 600_000),

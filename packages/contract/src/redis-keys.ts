@@ -11,6 +11,8 @@ export function redisKeys(prefix: string) {
     realtime: `${prefix}:io`,
     /** A live gateway's internal URL, by node id. */
     node: (nodeId: string) => `${prefix}:node:${nodeId}`,
+    /** The handshake allowance of one client address (or one executive at an address), shared by every gateway. */
+    handshakes: (subject: string) => `${prefix}:handshakes:${subject}`,
     /** BullMQ's key prefix for every queue. */
     queues: `${prefix}:bull`,
   } as const;

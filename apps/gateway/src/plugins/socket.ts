@@ -2,9 +2,10 @@ import { redisKeys, SOCKET_PATH } from '@care-chat/contract';
 import { streamAdapter } from '@care-chat/realtime';
 import fp from 'fastify-plugin';
 import { Server } from 'socket.io';
-import { AddressLimiter } from '../limits/address-limiter.js';
+import { HandshakeLimiter } from '../limits/handshake-limiter.js';
 import { authenticate } from '../socket/authenticate.js';
 import { onConnection } from '../socket/connection.js';
+import { handshakeSubject } from '../socket/handshake-subject.js';
 import { holdDashboardStats } from '../socket/hold-back.js';
 import type { GatewayServer } from '../socket/types.js';
 
@@ -19,7 +20,12 @@ export default fp(
   async (app) => {
     const { config, drain } = app;
     const log = app.log.child({ module: 'socket' });
-    const addresses = new AddressLimiter(config.limits.connectionsPerAddressPerMinute, config.trustProxy);
+    const handshakes = new HandshakeLimiter(
+      app.redis.pub,
+      redisKeys(config.redisKeyPrefix).handshakes,
+      config.limits.connectionsPerAddressPerMinute,
+      log.child({ module: 'handshakes' }),
+    );
     const io: GatewayServer = new Server(app.server, {
       path: SOCKET_PATH,
       serveClient: false,
@@ -42,8 +48,10 @@ export default fp(
       // A refusal is answered 403 with its reason as the message.
       allowRequest: (request, callback) => {
         if (drain.draining) return callback('Draining: connect to another node', false);
-        if (!addresses.allow(request)) return callback('Too many connection attempts from this address', false);
-        callback(null, true);
+        void handshakes.allow(handshakeSubject(request, app.verifyToken, config.trustProxy)).then((allowed) => {
+          if (allowed) callback(null, true);
+          else callback('Too many connection attempts from this address', false);
+        });
       },
     });
     io.use(authenticate(app.verifyToken));
@@ -55,7 +63,7 @@ export default fp(
       io.engine.close();
     });
     app.addHook('onClose', async () => {
-      addresses.close();
+      handshakes.close();
       io.of('/').adapter.close();
     });
   },

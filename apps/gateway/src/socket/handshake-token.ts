@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { GatewaySocket } from './types.js';
 
 const BEARER = /^Bearer\s+(\S+)$/i;
@@ -5,11 +6,25 @@ const BEARER = /^Bearer\s+(\S+)$/i;
 const nonEmpty = (value: unknown): string | undefined =>
   typeof value === 'string' && value.length > 0 ? value : undefined;
 
+const bearer = (header: unknown): string | undefined => {
+  const value = nonEmpty(header);
+  return value && BEARER.exec(value)?.[1];
+};
+
 /** The JWT from the first of: `auth.token`, the `token` query parameter, an `Authorization: Bearer` header. */
 export function handshakeToken(handshake: GatewaySocket['handshake']): string | undefined {
   const auth: Record<string, unknown> = handshake.auth;
-  const header = nonEmpty(handshake.headers.authorization);
-  return nonEmpty(auth.token) ?? nonEmpty(handshake.query.token) ?? (header && BEARER.exec(header)?.[1]);
+  return nonEmpty(auth.token) ?? nonEmpty(handshake.query.token) ?? bearer(handshake.headers.authorization);
+}
+
+/**
+ * The JWT of the HTTP request that opens a session, before Socket.IO has a handshake: the `token` query
+ * parameter (where the dashboard puts it) or a Bearer header. An `auth.token` comes later, with the
+ * client's CONNECT packet.
+ */
+export function requestToken(req: IncomingMessage): string | undefined {
+  const query = new URL(req.url ?? '/', 'http://gateway').searchParams.get('token');
+  return nonEmpty(query) ?? bearer(req.headers.authorization);
 }
 
 /**
