@@ -124,7 +124,13 @@ describe('times PostgreSQL holds and JavaScript cannot read', () => {
     expect(chat).toMatchObject({ last_message_time: null, last_incoming_message: null });
     expect(message.datetime).toMatch(/^20\d\d-/);
     await pool.query('UPDATE chats SET last_outgoing_message = $2 WHERE id = $1', [chat.chat_id, 'infinity']);
-    const list = await listChats(pool, { customerTypes: ['Partner'], search: customer, page: 1, pageSize: 10 });
+    const list = await listChats(pool, {
+      customerTypes: ['Partner'],
+      search: customer,
+      reader: 'agent_1',
+      page: 1,
+      pageSize: 10,
+    });
     expect(list.chats).toMatchObject([{ chat_id: chat.chat_id, last_message_time: null, last_outgoing_message: null }]);
     expect(await findChatByCustomer(pool, customer, ['Partner'])).toMatchObject({ chat_id: chat.chat_id });
     const history = await readHistory(pool, {
