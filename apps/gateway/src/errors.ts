@@ -22,5 +22,6 @@ export const SocketErrorMessage = {
   forbiddenCustomerType: (type: string) => `Not allowed to see customer type: ${type}`,
   chatNotFound: (chatId: string) => `Chat not found: ${chatId}`,
   notInChat: (chatId: string) => `Join chat ${chatId} first`,
+  tooManyChats: (limit: number) => `Too many chats open (${limit}): leave one first`,
   noChatFor: (customer: string) => `No chat with customer ${customer}`,
 } as const;

@@ -3,6 +3,7 @@ import {
   CUSTOMER_TYPES,
   type CustomerType,
   chatRoom,
+  LIMITS,
   type Room,
   redisKeys,
   responseEvent,
@@ -127,6 +128,26 @@ describe('chat rooms', () => {
         message: 'Not allowed to see customer type: SRDP',
       },
     );
+  });
+
+  it(`is open to ${LIMITS.chatsPerSocket} chats at once per socket, and to another once one is left`, async () => {
+    const ids = await Promise.all(Array.from({ length: LIMITS.chatsPerSocket + 1 }, () => insertChat(db, 'Vendor')));
+    const client = await connectDashboard(nodeA.url, signToken());
+    const [last, ...allowed] = ids.reverse() as [string, ...string[]];
+    for (const chat_id of allowed) {
+      expect(await request(client, ClientEvent.JoinChat, { chat_id })).toEqual({ status: 1, chat_id });
+    }
+    expect(await request(client, ClientEvent.JoinChat, { chat_id: last })).toEqual({
+      status: 0,
+      message: `Too many chats open (${LIMITS.chatsPerSocket}): leave one first`,
+    });
+    // Joining one it is in already is no new room.
+    expect(await request(client, ClientEvent.JoinChat, { chat_id: allowed[0] })).toEqual({
+      status: 1,
+      chat_id: allowed[0],
+    });
+    expect(await request(client, ClientEvent.LeaveChat, { chat_id: allowed[0] })).toEqual({ status: 1 });
+    expect(await request(client, ClientEvent.JoinChat, { chat_id: last })).toEqual({ status: 1, chat_id: last });
   });
 
   it('refuses a chat of a type the token does not allow exactly as one that does not exist, and it hears nothing of it', async () => {

@@ -14,6 +14,11 @@ export const LIMITS = {
   note: 2000,
   page: 100_000,
   pageSize: 100,
+  /**
+   * Chat rooms one socket may be in at once. An executive views a handful; each join rewrites the socket's
+   * session, so the bound also bounds what one socket can make the gateways write to Redis.
+   */
+  chatsPerSocket: 50,
   fields: 32,
   /**
    * Levels of arrays and objects a webhook body may nest. Meta's deepest is about a dozen; serialising

@@ -1,4 +1,4 @@
-import { ClientEvent, type CustomerType, chatRoom, ServerEvent } from '@care-chat/contract';
+import { ClientEvent, type CustomerType, chatRoom, LIMITS, ServerEvent } from '@care-chat/contract';
 import { visibleChatType } from '@care-chat/store';
 import { SocketErrorMessage } from '../../errors.js';
 import type { HandlerContext, HandlerTable } from '../answer.js';
@@ -11,6 +11,9 @@ async function joinVisibleChat(chatId: string, types: readonly CustomerType[], {
   const room = chatRoom(chatId);
   // Checked when it was joined (and again when a session is recovered): the dashboard repeats its joins.
   if (!socket.rooms.has(room)) {
+    if (Object.keys(socket.data.chatTypes).length >= LIMITS.chatsPerSocket) {
+      return { status: 0, message: SocketErrorMessage.tooManyChats(LIMITS.chatsPerSocket) } as const;
+    }
     const type = await visibleChatType(db, chatId, types);
     if (type === null) return { status: 0, message: SocketErrorMessage.chatNotFound(chatId) } as const;
     // Set before joining: the session saved with the room carries it.
