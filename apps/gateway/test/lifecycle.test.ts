@@ -12,6 +12,7 @@ import {
   startNode,
   TcpSwitch,
   uniquePrefix,
+  until,
 } from '@care-chat/testkit';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 
@@ -25,16 +26,6 @@ afterEach(closeAllClients);
 async function getJson(url: string) {
   const response = await fetch(url);
   return { status: response.status, body: (await response.json()) as unknown };
-}
-
-/** Asks until `check` passes: the drain starts when the signal is handled, not when it is sent. */
-async function until<T>(probe: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (check(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setImmediate(resolve));
-  }
 }
 
 describe('health', () => {
@@ -99,6 +90,7 @@ describe('SIGTERM', () => {
       balancer.switchTo(survivor.port);
 
       const exitCode = draining.process.stop('SIGTERM');
+      // The drain starts when the signal is handled, not when it is sent.
       const ready = await until(
         () => getJson(`${draining?.url}/api/health/ready`),
         (answer) => answer.status === 503,

@@ -2,12 +2,22 @@ import { randomBytes } from 'node:crypto';
 import { redisKeys } from '@care-chat/contract';
 import type { Log } from '@care-chat/runtime';
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 
 /** Node ids are this long; every Engine.IO session id of a node starts with its id. */
-export const NODE_ID_LENGTH = 8;
+const NODE_ID_LENGTH = 8;
+/** A session id: its owner's id, then 20 random characters (15 bytes, as Engine.IO's own ids). */
+const SESSION_ID = /^[A-Za-z0-9_-]{28}$/;
 const ALIVE_MS = 15_000;
 const REFRESH_MS = 5000;
-const CACHE_MS = 5000;
+const KNOWN_MS = 5000;
+// Short, so a node is found soon after it registers; long enough that a flood of one id costs one GET.
+const UNKNOWN_MS = 1000;
+// Far more nodes than a deployment has: the bound only stops made-up ids from filling the heap.
+const CACHE_ENTRIES = 1000;
+
+/** What Redis says of a node id: its URL, or null for no live node (a made-up id, a dead node). */
+type Lookup = { url: string | null };
 
 /**
  * Where each gateway can be reached by the others (its internal URL), by node id, in Redis. An entry
@@ -16,7 +26,8 @@ const CACHE_MS = 5000;
 export class NodeRegistry {
   readonly nodeId = randomBytes(NODE_ID_LENGTH).toString('base64url').slice(0, NODE_ID_LENGTH);
   readonly #keys: ReturnType<typeof redisKeys>;
-  readonly #cache = new Map<string, { url: string | null; at: number }>();
+  // Anyone can send a request with any sid: what is remembered of ids is bounded in number and time.
+  readonly #cache: LRUCache<string, Lookup>;
   #timer: NodeJS.Timeout | undefined;
   #url: string | undefined;
 
@@ -26,6 +37,28 @@ export class NodeRegistry {
     private readonly log: Log,
   ) {
     this.#keys = redisKeys(keyPrefix);
+    this.#cache = new LRUCache<string, Lookup>({
+      max: CACHE_ENTRIES,
+      ttl: KNOWN_MS,
+      // A lookup pushed out by a flood of others still answers its callers (it would reject otherwise).
+      ignoreFetchAbort: true,
+      // Requests for one session arriving together cost one GET.
+      fetchMethod: async (nodeId, _stale, { options }) => {
+        const url = await this.redis.get(this.#keys.node(nodeId)).catch(() => null);
+        if (url === null) options.ttl = UNKNOWN_MS;
+        return { url };
+      },
+    });
+  }
+
+  /** A new Engine.IO session id, owned by this node. */
+  newSessionId(): string {
+    return this.nodeId + randomBytes(15).toString('base64url');
+  }
+
+  /** The id of the node that owns session `sid`, or null when `sid` is no session id this tier makes. */
+  ownerOf(sid: string): string | null {
+    return SESSION_ID.test(sid) ? sid.slice(0, NODE_ID_LENGTH) : null;
   }
 
   /** Announces this node at `url` and keeps announcing it. */
@@ -43,11 +76,7 @@ export class NodeRegistry {
   /** The internal URL of `nodeId`, or null when no live node has that id. */
   async urlOf(nodeId: string): Promise<string | null> {
     if (nodeId === this.nodeId) return this.#url ?? null;
-    const cached = this.#cache.get(nodeId);
-    if (cached !== undefined && Date.now() - cached.at < CACHE_MS) return cached.url;
-    const url = await this.redis.get(this.#keys.node(nodeId)).catch(() => null);
-    this.#cache.set(nodeId, { url, at: Date.now() });
-    return url;
+    return (await this.#cache.fetch(nodeId))?.url ?? null;
   }
 
   async stop(): Promise<void> {

@@ -1,7 +1,7 @@
 import { Agent, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type Log, relayUpgrade } from '@care-chat/runtime';
-import { NODE_ID_LENGTH, type NodeRegistry } from './node-registry.js';
+import type { NodeRegistry } from './node-registry.js';
 
 /** Marks a forwarded request, so a node never forwards it again (a stale registry cannot make a loop). */
 const FORWARDED = 'x-care-chat-forwarded';
@@ -28,7 +28,7 @@ export function forwardForeignSessions(server: Server, path: string, registry: N
   const ownerOf = (req: IncomingMessage): string | null => {
     if (req.headers[FORWARDED] !== undefined || !req.url?.startsWith(path)) return null;
     const sid = new URL(req.url, 'http://x').searchParams.get('sid');
-    const owner = sid !== null && sid.length > NODE_ID_LENGTH ? sid.slice(0, NODE_ID_LENGTH) : null;
+    const owner = sid === null ? null : registry.ownerOf(sid);
     return owner === registry.nodeId ? null : owner;
   };
 

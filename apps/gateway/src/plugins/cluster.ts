@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { SOCKET_PATH } from '@care-chat/contract';
 import fp from 'fastify-plugin';
@@ -17,8 +16,8 @@ export default fp(
   async (app) => {
     const log = app.log.child({ module: 'cluster' });
     const registry = new NodeRegistry(app.redis.pub, app.config.redisKeyPrefix, log);
-    // The owner of a session is written into its id (20 random characters follow, as Engine.IO's own).
-    app.io.engine.generateId = () => registry.nodeId + randomBytes(15).toString('base64url');
+    // The owner of a session is written into its id.
+    app.io.engine.generateId = () => registry.newSessionId();
     forwardForeignSessions(app.server, `${SOCKET_PATH}/`, registry, log);
     app.decorate('cluster', registry);
     app.addHook('onListen', async () => {
