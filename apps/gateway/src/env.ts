@@ -1,8 +1,9 @@
 import { createPublicKey } from 'node:crypto';
 import { DEFAULT_REDIS_KEY_PREFIX } from '@care-chat/contract';
 import { DEFAULT_RECOVERY_WINDOW_MS } from '@care-chat/realtime';
-import { type EnvSource, env, LOG_LEVELS, parseEnv } from '@care-chat/runtime';
+import { type EnvSource, env, type Field, LOG_LEVELS, parseEnv } from '@care-chat/runtime';
 import proxyAddr from '@fastify/proxy-addr';
+import { InternalNetwork, PRIVATE_NETWORK, parseCidr } from './cluster/internal-network.js';
 
 export type JwtAlgorithm = 'HS256' | 'RS256' | 'ES256';
 
@@ -58,10 +59,22 @@ function trustedProxy(raw: string | undefined): TrustedProxy {
   }
 }
 
+/** Address blocks (CIDR), comma-separated. */
+const addressBlocks =
+  (fallback: readonly string[]): Field<readonly string[]> =>
+  (raw) => {
+    const blocks = env.list(fallback)(raw);
+    if (blocks.length === 0) throw new Error('must name at least one address block');
+    for (const block of blocks) parseCidr(block);
+    return blocks;
+  };
+
 const spec = {
   PORT: env.integer(3000, 0, 65535),
   HOST: env.string('0.0.0.0'),
   INTERNAL_URL: env.optionalString(),
+  INTERNAL_NETWORK: addressBlocks(PRIVATE_NETWORK),
+  PEER_TIMEOUT_MS: env.integer(5000, 100, 120_000),
   REDIS_URL: env.url('redis://127.0.0.1:6379', ['redis:', 'rediss:']),
   REDIS_KEY_PREFIX: env.string(DEFAULT_REDIS_KEY_PREFIX),
   DATABASE_URL: env.url('postgres://postgres@127.0.0.1:5432/postgres', ['postgres:', 'postgresql:']),
@@ -105,11 +118,23 @@ function checkJwtKey(values: { JWT_SECRET: string | undefined; JWT_PUBLIC_KEY: s
   return [];
 }
 
+/** Peers refuse to forward to a URL outside the network: the node that has it stops instead. */
+function checkInternalUrl(values: {
+  INTERNAL_URL: string | undefined;
+  INTERNAL_NETWORK: readonly string[] | undefined;
+}): string[] {
+  if (values.INTERNAL_URL === undefined) return [];
+  // A bad INTERNAL_NETWORK is named on its own; the URL's form can still be checked.
+  const network = new InternalNetwork(values.INTERNAL_NETWORK ?? ['0.0.0.0/0', '::/0']);
+  const checked = network.originOf(values.INTERNAL_URL);
+  return 'refused' in checked ? [`INTERNAL_URL: "${values.INTERNAL_URL}" cannot be used: ${checked.refused}`] : [];
+}
+
 /** Every variable the gateway reads, for the README's table to be checked against. */
 export const GATEWAY_VARIABLES = Object.keys(spec);
 
 export function loadConfig(source: EnvSource) {
-  const raw = parseEnv(source, spec, checkJwtKey);
+  const raw = parseEnv(source, spec, (values) => [...checkJwtKey(values), ...checkInternalUrl(values)]);
   const publicKey = raw.JWT_PUBLIC_KEY === undefined ? undefined : normalizePem(raw.JWT_PUBLIC_KEY);
   const jwt: JwtConfig = {
     key: publicKey ?? raw.JWT_SECRET ?? '',
@@ -121,6 +146,8 @@ export function loadConfig(source: EnvSource) {
     port: raw.PORT,
     host: raw.HOST,
     internalUrl: raw.INTERNAL_URL,
+    internalNetwork: raw.INTERNAL_NETWORK,
+    peerTimeoutMs: raw.PEER_TIMEOUT_MS,
     redisUrl: raw.REDIS_URL,
     redisKeyPrefix: raw.REDIS_KEY_PREFIX,
     databaseUrl: raw.DATABASE_URL,

@@ -25,3 +25,17 @@ export const SocketErrorMessage = {
   tooManyChats: (limit: number) => `Too many chats open (${limit}): leave one first`,
   noChatFor: (customer: string) => `No chat with customer ${customer}`,
 } as const;
+
+/** HTTP answers to a request for another gateway's session that could not be passed to it. */
+export const ForwardError = {
+  peerUnavailable: {
+    status: 502,
+    error: 'peer_unavailable',
+    message: 'The gateway holding this session cannot be reached: reconnect',
+  },
+  peerTimeout: {
+    status: 504,
+    error: 'peer_timeout',
+    message: 'The gateway holding this session did not answer in time: reconnect',
+  },
+} as const;

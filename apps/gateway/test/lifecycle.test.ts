@@ -138,6 +138,15 @@ describe('configuration', () => {
     expect((await run({ JWT_PUBLIC_KEY: 'x', JWT_SECRET: 'y' })).output).toContain('set only one');
   });
 
+  it('refuses an INTERNAL_URL other gateways could not use, and a malformed INTERNAL_NETWORK', async () => {
+    const bad = await run({ INTERNAL_URL: 'gw1:3007', INTERNAL_NETWORK: '10.0.0.0/33' });
+    expect(bad.code).toBe(1);
+    expect(bad.output).toContain('INTERNAL_URL: \\"gw1:3007\\" cannot be used: gw1: is not http: or https:');
+    expect(bad.output).toContain('INTERNAL_NETWORK: \\"10.0.0.0/33\\" is not an address block');
+    const outside = await run({ INTERNAL_URL: 'http://203.0.113.9:3000' });
+    expect(outside.output).toContain('203.0.113.9 is outside INTERNAL_NETWORK');
+  });
+
   it('stops when Redis or PostgreSQL cannot be reached, naming its variable', async () => {
     const secrets = {
       JWT_SECRET: 'x',

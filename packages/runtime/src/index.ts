@@ -4,4 +4,4 @@ export { createLogger, type Log, redactUrl } from './logger.js';
 export { attachHealthLogging, createRedis } from './redis.js';
 export { exitOnFatalError, onShutdownSignal } from './shutdown.js';
 export { waitUntilReady, withTimeout } from './timeout.js';
-export { relayUpgrade } from './upgrade-relay.js';
+export { relayUpgrade, splice } from './upgrade-relay.js';

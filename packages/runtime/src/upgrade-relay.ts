@@ -22,11 +22,22 @@ export function relayUpgrade(
     if (head.length > 0) upstream.write(head);
     socket.pipe(upstream).pipe(socket);
   });
+  closeTogether(socket, upstream);
+}
+
+/** Joins two connected sockets both ways. */
+export function splice(a: Duplex, b: Duplex): void {
+  a.pipe(b).pipe(a);
+  closeTogether(a, b);
+}
+
+/** Either side closing or failing closes both. */
+function closeTogether(a: Duplex, b: Duplex): void {
   const close = () => {
-    socket.destroy();
-    upstream.destroy();
+    a.destroy();
+    b.destroy();
   };
-  for (const side of [upstream, socket]) {
+  for (const side of [a, b]) {
     side.on('error', close);
     side.on('close', close);
   }

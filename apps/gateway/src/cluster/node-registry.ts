@@ -3,6 +3,7 @@ import { redisKeys } from '@care-chat/contract';
 import type { Log } from '@care-chat/runtime';
 import type { Redis } from 'ioredis';
 import { LRUCache } from 'lru-cache';
+import type { InternalNetwork } from './internal-network.js';
 
 /** Node ids are this long; every Engine.IO session id of a node starts with its id. */
 const NODE_ID_LENGTH = 8;
@@ -16,8 +17,8 @@ const UNKNOWN_MS = 1000;
 // Far more nodes than a deployment has: the bound only stops made-up ids from filling the heap.
 const CACHE_ENTRIES = 1000;
 
-/** What Redis says of a node id: its URL, or null for no live node (a made-up id, a dead node). */
-type Lookup = { url: string | null };
+/** What Redis says of a node id: the origin it can be reached at, none (a made-up id, a dead node), or a URL refused. */
+type Lookup = { origin: string } | { origin: null } | { refused: string };
 
 /**
  * Where each gateway can be reached by the others (its internal URL), by node id, in Redis. An entry
@@ -29,11 +30,11 @@ export class NodeRegistry {
   // Anyone can send a request with any sid: what is remembered of ids is bounded in number and time.
   readonly #cache: LRUCache<string, Lookup>;
   #timer: NodeJS.Timeout | undefined;
-  #url: string | undefined;
 
   constructor(
     private readonly redis: Redis,
     keyPrefix: string,
+    private readonly network: InternalNetwork,
     private readonly log: Log,
   ) {
     this.#keys = redisKeys(keyPrefix);
@@ -45,8 +46,15 @@ export class NodeRegistry {
       // Requests for one session arriving together cost one GET.
       fetchMethod: async (nodeId, _stale, { options }) => {
         const url = await this.redis.get(this.#keys.node(nodeId)).catch(() => null);
-        if (url === null) options.ttl = UNKNOWN_MS;
-        return { url };
+        if (url === null) {
+          options.ttl = UNKNOWN_MS;
+          return { origin: null };
+        }
+        const checked = this.network.originOf(url);
+        // Said once per entry: Redis holds what no gateway of ours announces (see README, What is trusted).
+        if ('refused' in checked)
+          this.log.warn({ nodeId, url, reason: checked.refused }, 'refused to forward to a registered URL');
+        return checked;
       },
     });
   }
@@ -63,7 +71,6 @@ export class NodeRegistry {
 
   /** Announces this node at `url` and keeps announcing it. */
   start(url: string): void {
-    this.#url = url;
     const announce = () =>
       this.redis
         .set(this.#keys.node(this.nodeId), url, 'PX', ALIVE_MS)
@@ -73,10 +80,14 @@ export class NodeRegistry {
     this.log.info({ nodeId: this.nodeId, url }, 'node registered');
   }
 
-  /** The internal URL of `nodeId`, or null when no live node has that id. */
-  async urlOf(nodeId: string): Promise<string | null> {
-    if (nodeId === this.nodeId) return this.#url ?? null;
-    return (await this.#cache.fetch(nodeId))?.url ?? null;
+  /**
+   * The origin requests for `nodeId` may be forwarded to, or null when no live node has that id; rejects
+   * when the URL registered for it may not be used.
+   */
+  async originOf(nodeId: string): Promise<string | null> {
+    const found = await this.#cache.fetch(nodeId);
+    if (found !== undefined && 'refused' in found) throw new Error(`node ${nodeId}: ${found.refused}`);
+    return found?.origin ?? null;
   }
 
   async stop(): Promise<void> {
