@@ -25,6 +25,12 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
     logController: new RequestLog(),
     // Plugins wait up to STARTUP_TIMEOUT_MS for Redis and PostgreSQL; our own message must win.
     pluginTimeout: gatewayConfig.startupTimeoutMs * 2 + 5000,
+    // A request (headers and body) must arrive whole in time, or it gets 408 and its connection is closed:
+    // a client trickling a body cannot hold a connection open. Node takes the larger of the two bounds
+    // (the headers' is 60 s by default), and checks every second (every 30 s by default). Answers take
+    // what they take: a long-poll waits for packets, an upgraded socket is Engine.IO's.
+    requestTimeout: gatewayConfig.requestTimeoutMs,
+    http: { headersTimeout: gatewayConfig.requestTimeoutMs, connectionsCheckingInterval: 1000 },
   });
   await app.register(config, { config: gatewayConfig });
   await app.register(drain);

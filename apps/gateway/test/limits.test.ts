@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { connect } from 'node:net';
 import { ClientEvent } from '@care-chat/contract';
 import {
   closeAllClients,
@@ -22,6 +23,7 @@ beforeAll(async () => {
     SOCKET_EVENTS_PER_SECOND: '5',
     SOCKET_EVENT_BURST: '10',
     CONNECTIONS_PER_ADDRESS_PER_MINUTE: String(ALLOWANCE),
+    REQUEST_TIMEOUT_MS: '1000',
   };
   const prefix = uniquePrefix();
   // The tests connect straight from 127.0.0.1: to these gateways, that is the one proxy in front.
@@ -123,5 +125,28 @@ describe('connection attempts per address', () => {
     const greedy = signToken({ sub: 'agent_greedy' });
     expect(await handshakes(8, () => handshake('203.0.113.50', greedy))).toEqual(refusedAfterAllowance(8));
     expect(await handshake('203.0.113.50', signToken({ sub: 'agent_other' }))).toBe(200);
+  });
+});
+
+describe('request time', () => {
+  it('answers 408 and closes the connection of a webhook body sent one byte at a time', async () => {
+    const socket = connect(node.port, '127.0.0.1');
+    socket.write(
+      'POST /webhooks/whatsapp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n' +
+        'Content-Length: 100000\r\n\r\n{',
+    );
+    const trickle = setInterval(() => socket.write(' '), 100);
+    const started = Date.now();
+    let answer = '';
+    socket.on('data', (chunk) => {
+      answer += chunk.toString();
+    });
+    await new Promise((resolve, reject) => {
+      socket.once('close', resolve);
+      socket.once('error', reject);
+    }).finally(() => clearInterval(trickle));
+    // The bound is 1 s; Node looks for late requests every second.
+    expect(Date.now() - started).toBeLessThan(3500);
+    expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
   });
 });
