@@ -93,6 +93,8 @@ const spec = {
   SOCKET_IO_EMITTER_KEY: env.string('socket.io'),
   SOCKET_EVENTS_PER_SECOND: env.integer(20, 1, 100_000),
   SOCKET_EVENT_BURST: env.integer(100, 1, 100_000),
+  SOCKET_EVENTS_RUNNING: env.integer(2, 1, 100),
+  SOCKET_EVENTS_WAITING: env.integer(32, 0, 10_000),
   CONNECTIONS_PER_ADDRESS_PER_MINUTE: env.integer(600, 1, 1_000_000),
   TRUST_PROXY: trustedProxy,
   REQUEST_TIMEOUT_MS: env.integer(10_000, 1000, 600_000),
@@ -165,6 +167,8 @@ export function loadConfig(source: EnvSource) {
     limits: Object.freeze({
       eventsPerSecond: raw.SOCKET_EVENTS_PER_SECOND,
       eventBurst: raw.SOCKET_EVENT_BURST,
+      eventsRunning: raw.SOCKET_EVENTS_RUNNING,
+      eventsWaiting: raw.SOCKET_EVENTS_WAITING,
       connectionsPerAddressPerMinute: raw.CONNECTIONS_PER_ADDRESS_PER_MINUTE,
     }),
     trustProxy: raw.TRUST_PROXY,

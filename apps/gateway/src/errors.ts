@@ -17,6 +17,7 @@ export class AuthError extends Error {
 export const SocketErrorMessage = {
   Internal: 'Internal error',
   tooManyEvents: 'Too many events: slow down',
+  busy: 'Busy: this connection has too many events in progress; send it again later',
   notSupported: (event: string) => `Not supported yet: ${event}`,
   forbiddenRoom: (room: string) => `Not allowed to join room: ${room}`,
   forbiddenCustomerType: (type: string) => `Not allowed to see customer type: ${type}`,

@@ -1,17 +1,26 @@
 import { randomInt } from 'node:crypto';
 import { connect } from 'node:net';
-import { ClientEvent } from '@care-chat/contract';
+import { ClientEvent, type ClientEventName, redisKeys, responseEvent, ServerEvent } from '@care-chat/contract';
+import { realtimeKeys } from '@care-chat/realtime';
 import {
   closeAllClients,
   connectDashboard,
+  connected,
+  createTestDatabase,
+  dashboardClient,
   type GatewayNode,
+  nextEvent,
   refusalOf,
   request,
   signToken,
   startGateway,
+  type TestDatabase,
   uniquePrefix,
+  until,
 } from '@care-chat/testkit';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Redis } from 'ioredis';
+import pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 
 const ALLOWANCE = 6;
 let node: GatewayNode;
@@ -148,5 +157,153 @@ describe('request time', () => {
     // The bound is 1 s; Node looks for late requests every second.
     expect(Date.now() - started).toBeLessThan(3500);
     expect(answer).toMatch(/^HTTP\/1\.1 408 Request Timeout\r\n/);
+  });
+});
+
+const BUSY = 'Busy: this connection has too many events in progress; send it again later';
+
+/**
+ * A client as light as a flood needs: Engine.IO and Socket.IO packets written by hand on a WebSocket,
+ * the answers to `event` counted by their message (or `ok`). Ready once the counts sent on connection came.
+ */
+async function rawClient(url: string, event: ClientEventName) {
+  const answers = new Map<string, number>();
+  const socket = new WebSocket(`${url.replace('http', 'ws')}/ws/?EIO=4&transport=websocket&token=${signToken()}`);
+  const prefix = `42["${responseEvent(event)}",`;
+  let connected: () => void;
+  const ready = new Promise<void>((resolve) => {
+    connected = resolve;
+  });
+  socket.onmessage = ({ data }: { data: string }) => {
+    if (data.startsWith('0{')) socket.send('40');
+    else if (data.startsWith(`42["${ServerEvent.DashboardStats}"`)) connected();
+    else if (data === '2') socket.send('3');
+    else if (data.startsWith(prefix)) {
+      const [, answer] = JSON.parse(data.slice(2)) as [string, { status: number; message?: string }];
+      const key = answer.status === 1 ? 'ok' : (answer.message ?? '');
+      answers.set(key, (answers.get(key) ?? 0) + 1);
+    }
+  };
+  await ready;
+  const packet = `42["${event}",{}]`;
+  return {
+    answers,
+    total: () => [...answers.values()].reduce((sum, count) => sum + count, 0),
+    send: (count: number) => {
+      for (let i = 0; i < count; i++) socket.send(packet);
+    },
+    close: () => socket.close(),
+  };
+}
+
+describe('a socket flooding events', () => {
+  const prefix = uniquePrefix();
+  let database: TestDatabase;
+  let flooded: GatewayNode;
+  let redis: Redis;
+  // One holds the lock; the other looks, outside its transaction (whose view of the activity would not move).
+  let locker: pg.Client;
+  let monitor: pg.Client;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    redis = new Redis(inject('redisUrl'));
+    flooded = await startGateway(prefix, {
+      DATABASE_URL: database.url,
+      SOCKET_EVENTS_RUNNING: '2',
+      SOCKET_EVENTS_WAITING: '8',
+    });
+    locker = new pg.Client({ connectionString: database.url });
+    monitor = new pg.Client({ connectionString: database.url });
+    await Promise.all([locker.connect(), monitor.connect()]);
+  });
+  afterAll(async () => {
+    redis?.disconnect();
+    await Promise.all([locker?.end(), monitor?.end()]);
+    await flooded?.process.stop();
+    await database?.drop();
+  });
+
+  /** The gateway's queries waiting for the lock this test holds. */
+  const waitingForLock = async () =>
+    Number(
+      (
+        await monitor.query<{ count: string }>(
+          "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+        )
+      ).rows[0]?.count,
+    );
+
+  it('costs it its own share of the work and of the pool; a bystander is served and nothing fails', async () => {
+    const bystander = dashboardClient(flooded.url, signToken());
+    const counted = nextEvent(bystander, ServerEvent.DashboardStats);
+    await connected(bystander);
+    await counted;
+    const flooder = await rawClient(flooded.url, ClientEvent.FetchAllChats);
+    // The chat list waits on this lock: what a socket holds of the pool can be counted in PostgreSQL.
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE chats IN ACCESS EXCLUSIVE MODE');
+    try {
+      // Within its burst: 2 run, 8 wait behind them, and the other 90 are refused at once.
+      flooder.send(100);
+      expect(
+        await until(
+          async () => flooder.answers.get(BUSY) ?? 0,
+          (busy) => busy >= 90,
+        ),
+      ).toBe(90);
+      const listed = nextEvent(bystander, responseEvent(ClientEvent.FetchAllChats), 10_000);
+      bystander.emit(ClientEvent.FetchAllChats, {});
+      // Each chat list holds two connections (it counts while it lists): 2 × 2 for the flood, 2 for the bystander.
+      expect(await until(waitingForLock, (count) => count === 6)).toBe(6);
+
+      // 8,000 events in a second, while the bystander keeps asking for what needs no database.
+      const stream = realtimeKeys(redisKeys(prefix).realtime).stream;
+      const entries = await redis.xlen(stream);
+      const latencies: number[] = [];
+      let flooding = true;
+      const asking = (async () => {
+        while (flooding) {
+          const started = performance.now();
+          expect(await request(bystander, ClientEvent.JoinRoom, { room: 'PartnerApp' })).toEqual({
+            status: 1,
+            room: 'PartnerApp',
+          });
+          latencies.push(performance.now() - started);
+          // Within its own allowance: 40 a second.
+          await new Promise((resolve) => setTimeout(resolve, 25));
+        }
+      })();
+      for (let tick = 0; tick < 100; tick++) {
+        flooder.send(80);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      await until(
+        async () => flooder.total(),
+        (total) => total >= 8100 - 10,
+      );
+      flooding = false;
+      await asking;
+      expect(await waitingForLock()).toBe(6);
+      // Refusals go to their connection only: not into the stream, which every gateway reads.
+      expect((await redis.xlen(stream)) - entries).toBeLessThan(latencies.length * 2 + 50);
+      latencies.sort((a, b) => a - b);
+      // Unprotected, it was 1,272 ms; on a quiet machine it is about 20.
+      expect(latencies[Math.floor(latencies.length * 0.99)]).toBeLessThan(500);
+
+      await locker.query('COMMIT');
+      expect((await listed).status).toBe(1);
+      await until(
+        async () => flooder.total(),
+        (total) => total >= 8100,
+      );
+      expect(flooder.total()).toBe(8100);
+      expect(flooder.answers.get('ok')).toBe(10);
+      expect(flooder.answers.get('Internal error')).toBeUndefined();
+      expect(flooded.process.logs.filter((line) => line.msg === 'socket handler failed')).toEqual([]);
+      flooder.close();
+    } finally {
+      await locker.query('ROLLBACK').catch(() => undefined);
+    }
   });
 });

@@ -10,6 +10,7 @@ import type { Log } from '@care-chat/runtime';
 import type pg from 'pg';
 import { SocketErrorMessage } from '../errors.js';
 import type { TokenBucket } from '../limits/token-bucket.js';
+import type { WorkQueue } from '../limits/work-queue.js';
 import type { StatsCache } from '../stats/stats-cache.js';
 import type { GatewayServer, GatewaySocket } from './types.js';
 
@@ -22,6 +23,8 @@ export interface HandlerContext {
   stats: StatsCache;
   /** This socket's allowance of events. */
   rate: TokenBucket;
+  /** This socket's share of the work in progress. */
+  work: WorkQueue;
 }
 
 export type EventHandler<E extends ClientEventName> = (
@@ -33,34 +36,41 @@ export type EventHandler<E extends ClientEventName> = (
 export type HandlerTable = { [E in ClientEventName]: EventHandler<E> };
 
 type Emit = (event: string, response: unknown) => boolean;
+type Ack = (response: unknown) => void;
+
+const TOO_MANY_EVENTS = Object.freeze({ status: 0, message: SocketErrorMessage.tooManyEvents } as const);
+const BUSY = Object.freeze({ status: 0, message: SocketErrorMessage.busy } as const);
 
 /**
  * Answers a socket's events from `handlers`, the same table for every socket (one listener per socket,
- * not one per event: sockets are many). Data is validated by the contract before a handler sees it; the
- * answer goes back as `<event>_response` and through the ack when there is one. Nothing a client sends
- * can make this throw or disconnect the socket.
+ * not one per event: sockets are many). An event past the socket's allowance, or past its share of the
+ * work in progress, is refused at once, before its data is looked at; the others are validated by the
+ * contract before a handler sees them. The answer goes back as `<event>_response` and through the ack
+ * when there is one. Nothing a client sends can make this throw or disconnect the socket.
  */
 export function answerEvents(context: HandlerContext, handlers: HandlerTable): void {
   const reply = context.socket.emit.bind(context.socket) as Emit;
+  // With connection state recovery every emit is a broadcast to the socket's room, an entry in the stream
+  // every gateway reads, so that a client cut off gets it on its return. A refusal is not worth keeping:
+  // it goes to this connection only, and a flood of them costs this node alone.
+  const only = context.io.local.to(context.socket.id);
+  const refuse = only.emit.bind(only) as Emit;
   context.socket.onAny((event: string, ...args: unknown[]) => {
     // Own keys only: an event named `__proto__` or `toString` is no handler.
     if (!Object.hasOwn(handlers, event)) return;
-    void answerOne(context, event as ClientEventName, handlers, args, reply);
+    // Socket.IO passes the ack as the last argument, so `emit(event, ack)` puts it where data would be.
+    const ack = typeof args.at(-1) === 'function' ? (args.pop() as Ack) : undefined;
+    const name = event as ClientEventName;
+    if (!context.rate.take()) return send(refuse, name, ack, TOO_MANY_EVENTS);
+    const admitted = context.work.offer(async () => {
+      const handler = handlers[name] as EventHandler<typeof name>;
+      send(reply, name, ack, await run(context, name, handler, clientValidators[name](args[0])));
+    });
+    if (!admitted) send(refuse, name, ack, BUSY);
   });
 }
 
-async function answerOne<E extends ClientEventName>(
-  context: HandlerContext,
-  event: E,
-  handlers: HandlerTable,
-  args: unknown[],
-  reply: Emit,
-): Promise<void> {
-  // Socket.IO passes the ack as the last argument, so `emit(event, ack)` puts it where data would be.
-  const ack = typeof args.at(-1) === 'function' ? (args.pop() as (response: unknown) => void) : undefined;
-  const response = context.rate.take()
-    ? await run(context, event, handlers[event] as EventHandler<E>, clientValidators[event](args[0]))
-    : ({ status: 0, message: SocketErrorMessage.tooManyEvents } as const);
+function send(reply: Emit, event: ClientEventName, ack: Ack | undefined, response: unknown): void {
   reply(responseEvent(event), response);
   ack?.(response);
 }

@@ -1,13 +1,22 @@
 import { ServerEvent, statsOfTypes } from '@care-chat/contract';
 import type { Log } from '@care-chat/runtime';
 import { TokenBucket } from '../limits/token-bucket.js';
+import { WorkQueue } from '../limits/work-queue.js';
 import { answerEvents, type HandlerContext } from './answer.js';
 import { handlers } from './handler-table.js';
 import { trimHandshake } from './handshake-token.js';
 import { connectionRooms, leaveRoomsNoLongerAllowed } from './room-access.js';
 import type { GatewaySocket } from './types.js';
 
-type Services = Omit<HandlerContext, 'socket' | 'log' | 'rate'>;
+type Services = Omit<HandlerContext, 'socket' | 'log' | 'rate' | 'work'>;
+
+/** What one socket may send (events a second, at once) and have in progress (running, waiting). */
+export interface SocketLimits {
+  eventsPerSecond: number;
+  eventBurst: number;
+  eventsRunning: number;
+  eventsWaiting: number;
+}
 
 /** A socket's context. Its logger is made on first use: most sockets never log, and there are many. */
 class SocketContext implements HandlerContext {
@@ -15,16 +24,18 @@ class SocketContext implements HandlerContext {
   readonly io: HandlerContext['io'];
   readonly stats: HandlerContext['stats'];
   readonly rate: TokenBucket;
+  readonly work: WorkQueue;
   #log: Log | undefined;
 
   constructor(
     readonly socket: GatewaySocket,
     services: Services,
-    limits: { eventsPerSecond: number; eventBurst: number },
+    limits: SocketLimits,
     private readonly parentLog: Log,
   ) {
     ({ db: this.db, io: this.io, stats: this.stats } = services);
     this.rate = new TokenBucket(limits.eventsPerSecond, limits.eventBurst);
+    this.work = new WorkQueue(limits.eventsRunning, limits.eventsWaiting);
   }
 
   get log(): Log {
@@ -34,12 +45,7 @@ class SocketContext implements HandlerContext {
 }
 
 /** An authenticated socket: into the `dashboard` room and its stats room, answered by the handler table. */
-export function onConnection(
-  socket: GatewaySocket,
-  services: Services,
-  limits: { eventsPerSecond: number; eventBurst: number },
-  log: Log,
-): void {
+export function onConnection(socket: GatewaySocket, services: Services, limits: SocketLimits, log: Log): void {
   const context = new SocketContext(socket, services, limits, log);
   const { executive } = socket.data;
   socket.data.chatTypes ??= {};
