@@ -18,6 +18,17 @@ export interface Missed {
 }
 
 /**
+ * Whether the stream still holds everything after `offset`: the entry at it is there, or it is older than
+ * the retention, past which trimming drops entries (never before, so what followed it is there). An entry
+ * younger than that and gone was lost with Redis's data (a restart without persistence, a flush): what
+ * followed it may be gone too, and a replay would leave a gap.
+ */
+export async function isWhole(redis: Redis, stream: string, offset: string, retentionMs: number): Promise<boolean> {
+  const [atOffset] = (await redis.xrange(stream, offset, offset)) as StreamEntry[];
+  return atOffset !== undefined || Number(offset.split('-')[0]) < Date.now() - retentionMs;
+}
+
+/**
  * The events after `offset` that a socket of namespace `nsp` in `rooms` would have received, up to the last
  * entry `reader` has delivered: the socket receives the later ones live, which must be arranged with no
  * I/O in between.

@@ -17,8 +17,8 @@ import { assertInternals } from './internals.js';
 import { type RealtimeKeys, realtimeKeys } from './keys.js';
 import { type Logger, silentLogger } from './logger.js';
 import { RecoveringSockets } from './recovering.js';
-import { missedSince } from './replay.js';
-import { trimArgs } from './retention.js';
+import { isWhole, missedSince } from './replay.js';
+import { streamRetentionMs, trimArgs } from './retention.js';
 import { type SessionRecord, type SessionSocket, SessionStore } from './session-store.js';
 import { StockEmitterBridge } from './stock-emitter.js';
 import { StreamReader } from './stream-reader.js';
@@ -307,9 +307,12 @@ class StreamAdapter extends ClusterAdapter {
   override async restoreSession(pid: PrivateSessionId, offset: string): Promise<Session> {
     if (!isStreamId(offset)) throw new Error('invalid offset');
     await this.#shared.reader.ready;
+    const { options, keys, reader } = this.#shared;
+    if (!(await isWhole(options.redis, keys.stream, offset, streamRetentionMs(options.recoveryWindowMs)))) {
+      throw new Error('the stream lost entries since the offset');
+    }
     const session = await this.#sessions.take(pid);
     if (session === null) throw new Error('no session');
-    const { options, keys, reader } = this.#shared;
     const missed = await missedSince(options.redis, keys.stream, this.nsp.name, session.rooms, offset, reader);
     // Socket.IO would write these at once, before the socket's middlewares have checked its token.
     this.#recovering.hold(

@@ -77,6 +77,19 @@ describe('connection state recovery across servers', () => {
     },
   );
 
+  it('is not recovered when the stream lost entries since its offset (Redis lost its data): no silent gap', async () => {
+    const { client, relay } = await clientWithOffset();
+    const recovered = await cluster().reconnectElsewhere(client, relay, 1, async () => {
+      await cluster().emitter.to('r').emit('hello', 'lost with the stream', 1);
+      // As a Redis restarted without persistence keeps no stream, but the session is written again.
+      await cluster().redis.del(cluster().keys.stream);
+      await cluster().emitter.to('r').emit('hello', 'after the loss', 2);
+    });
+    expect(recovered).toBe(false);
+    await cluster().settle([client], 1);
+    expect(client.payloads('hello')).toEqual([['before', 0]]);
+  });
+
   it('a client that left on purpose has no session to come back to', async () => {
     const { client } = await clientWithOffset();
     const { pid, offset } = client.credentials;
