@@ -83,6 +83,25 @@ function checkStatus(value: unknown, where: string): string | null {
   return null;
 }
 
+/**
+ * What is wrong with a job taken from the queue, or null. `parseWebhook` makes only good ones, but the
+ * queue is Redis, which others can write to and an older release may have filled: the worker checks again,
+ * with the same rules, and gives up at once on a job whose own data can never be processed.
+ */
+export function checkInboundJob(job: unknown): string | null {
+  if (!isPlainObject(job)) return 'job must be an object';
+  if (!str(job.business_number_id, LIMITS.id)) return 'job.business_number_id is required';
+  switch (job.kind) {
+    case 'message':
+      if (job.contact !== null && !isPlainObject(job.contact)) return 'job.contact must be an object or null';
+      return checkMessage(job.message, 'job.message');
+    case 'status':
+      return checkStatus(job.status, 'job.status');
+    default:
+      return 'job.kind must be message or status';
+  }
+}
+
 /** The contact who sent `message`: matched by phone or user id, or the only one in the change. */
 function contactOf(message: WhatsAppMessage, contacts: readonly WhatsAppContact[]): WhatsAppContact | null {
   const match = contacts.find(
