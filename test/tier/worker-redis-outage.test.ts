@@ -8,6 +8,7 @@ import {
   TcpSwitch,
   TEST_APP_SECRET,
   textWebhook,
+  until,
   viaEmitter,
 } from '@care-chat/testkit';
 import { afterAll, afterEach, beforeAll, expect, inject, it } from 'vitest';
@@ -32,16 +33,6 @@ afterAll(async () => {
   await tier?.stop();
   await redis?.close();
 });
-
-async function until<T>(probe: () => Promise<T>, check: (value: T) => boolean, what: string, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const storedRows = async () =>
   (

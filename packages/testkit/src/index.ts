@@ -25,6 +25,7 @@ export { RedisServer } from './redis-server.js';
 export { resolveServices, type Services } from './services.js';
 export { TcpSwitch } from './tcp-switch.js';
 export { signToken, TEST_JWT_SECRET, unsignedToken } from './tokens.js';
+export { until } from './until.js';
 export {
   escapeNonAscii,
   type InboundImage,

@@ -1,6 +1,7 @@
 import { withTimeout } from '@care-chat/runtime';
 import fp from 'fastify-plugin';
 import { version } from '../version.js';
+import { redisConnected } from './redis.js';
 
 const PROBE_TIMEOUT_MS = 1000;
 
@@ -54,10 +55,9 @@ export default fp(
       { schema: { response: { 200: readyBody, 503: readyBody } } },
       async (_request, reply) => {
         const [redis, postgres] = await Promise.all([
-          // The subscriber must be up too, or this node would miss every broadcast from the others.
+          // The subscriber and the stream reader too, or this node would miss every broadcast from the others.
           probe(async () => {
-            if (app.redis.sub.status !== 'ready' || app.redis.reader.status !== 'ready')
-              throw new Error('not subscribed');
+            if (!redisConnected(app.redis)) throw new Error('not connected');
             await app.queues.connection.ping();
             await app.redis.pub.ping();
           }),

@@ -11,6 +11,11 @@ export interface RedisClients {
   reader: Redis;
 }
 
+/** Are all three connections up? A node short of any cannot share rooms or recover sessions. */
+export function redisConnected({ pub, sub, reader }: RedisClients): boolean {
+  return pub.status === 'ready' && sub.status === 'ready' && reader.status === 'ready';
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     redis: RedisClients;
