@@ -47,7 +47,7 @@ describe('health', () => {
       });
       expect(await getJson(`${node.url}/api/health/ready`)).toEqual({
         status: 200,
-        body: { status: 1, message: 'Ready', checks: { redis: 'ok', postgres: 'ok' } },
+        body: { status: 1, message: 'Ready', checks: { redis: 'ok', postgres: 'ok' }, warnings: expect.any(Array) },
       });
     } finally {
       await node.process.stop();
@@ -105,7 +105,12 @@ describe('SIGTERM', () => {
       );
       expect(ready).toEqual({
         status: 503,
-        body: { status: 0, message: 'Draining', checks: { redis: 'ok', postgres: 'ok' } },
+        body: {
+          status: 0,
+          message: 'Draining',
+          checks: { redis: 'ok', postgres: 'ok' },
+          warnings: expect.any(Array),
+        },
       });
       expect((await refusalOf(draining.url, signToken(), { transports: ['polling'] })).message).toMatch(
         /xhr poll error/,

@@ -25,6 +25,18 @@ describe('the worker process', () => {
     expect(worker.logs.map((line) => line.msg)).toContain('stopped');
   });
 
+  it('warns plainly at start when Redis has no append-only file (the local one has none)', async () => {
+    const worker = startNode('apps/worker/dist/main.js', serviceEnv(uniquePrefix()));
+    try {
+      const warning = await worker.waitForLog((line) => line.redisPersistence !== undefined);
+      expect(warning).toMatchObject({ level: 40, redisPersistence: 'none' });
+      expect(warning.msg).toMatch(/^Redis has no append-only file \(appendonly no\)/);
+      await worker.waitForLog((line) => line.msg === 'worker ready');
+    } finally {
+      await worker.stop();
+    }
+  });
+
   it('stops before connecting, naming every bad variable', async () => {
     const worker = startNode('apps/worker/dist/main.js', { WHATSAPP_NUMBERS: '{"Driver":"1"}', LOG_LEVEL: 'chatty' });
     expect(await worker.exited).toBe(1);

@@ -1,4 +1,4 @@
-import { withTimeout } from '@care-chat/runtime';
+import { persistenceWarning, withTimeout } from '@care-chat/runtime';
 import fp from 'fastify-plugin';
 import { version } from '../version.js';
 import { redisConnected } from './redis.js';
@@ -19,7 +19,7 @@ async function probe(check: () => Promise<unknown>): Promise<CheckResult> {
 const check = { type: 'string', enum: ['ok', 'error'] } as const;
 const readyBody = {
   type: 'object',
-  required: ['status', 'message', 'checks'],
+  required: ['status', 'message', 'checks', 'warnings'],
   properties: {
     status: { type: 'integer', enum: [0, 1] },
     message: { type: 'string' },
@@ -28,10 +28,15 @@ const readyBody = {
       required: ['redis', 'postgres'],
       properties: { redis: check, postgres: check },
     },
+    // What an operator should fix that does not make the node unready (Redis without an AOF).
+    warnings: { type: 'array', items: { type: 'string' } },
   },
 } as const;
 
-/** Liveness (`/api/health`) and readiness (`/api/health/ready`: dependencies answer and not draining). */
+/**
+ * Liveness (`/api/health`) and readiness (`/api/health/ready`: dependencies answer and not draining), with
+ * warnings that leave the node ready.
+ */
 export default fp(
   async (app) => {
     app.get(
@@ -66,7 +71,13 @@ export default fp(
         const draining = app.drain.draining;
         const ready = !draining && redis === 'ok' && postgres === 'ok';
         const message = draining ? 'Draining' : ready ? 'Ready' : 'Not Ready';
-        return reply.code(ready ? 200 : 503).send({ status: ready ? 1 : 0, message, checks: { redis, postgres } });
+        const warning = persistenceWarning(app.redisPersistence());
+        return reply.code(ready ? 200 : 503).send({
+          status: ready ? 1 : 0,
+          message,
+          checks: { redis, postgres },
+          warnings: warning === null ? [] : [warning],
+        });
       },
     );
   },

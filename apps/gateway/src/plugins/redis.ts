@@ -1,4 +1,10 @@
-import { attachHealthLogging, createRedis, waitUntilReady } from '@care-chat/runtime';
+import {
+  attachHealthLogging,
+  createRedis,
+  type RedisPersistence,
+  waitUntilReady,
+  watchRedisPersistence,
+} from '@care-chat/runtime';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 
@@ -19,6 +25,8 @@ export function redisConnected({ pub, sub, reader }: RedisClients): boolean {
 declare module 'fastify' {
   interface FastifyInstance {
     redis: RedisClients;
+    /** Whether Redis keeps an append-only file, as last read (at start, and each time it comes back). */
+    redisPersistence: () => RedisPersistence;
   }
 }
 
@@ -38,6 +46,7 @@ export default fp(
     await waitUntilReady('Redis (REDIS_URL)', () => Promise.all([pub.ping(), sub.ping(), reader.ping()]), {
       timeoutMs: app.config.startupTimeoutMs,
     });
+    app.decorate('redisPersistence', await watchRedisPersistence(pub, log));
   },
   { name: 'redis', dependencies: ['config'], fastify: '5.x' },
 );
