@@ -2,6 +2,7 @@ import {
   attachHealthLogging,
   createRedis,
   type RedisPersistence,
+  redisAddress,
   waitUntilReady,
   watchRedisPersistence,
 } from '@care-chat/runtime';
@@ -43,9 +44,13 @@ export default fp(
     app.addHook('onClose', async () => {
       for (const client of [pub, sub, reader]) client.disconnect();
     });
-    await waitUntilReady('Redis (REDIS_URL)', () => Promise.all([pub.ping(), sub.ping(), reader.ping()]), {
-      timeoutMs: app.config.startupTimeoutMs,
-    });
+    await waitUntilReady(
+      `Redis at ${redisAddress(app.config.redisUrl)} (REDIS_URL)`,
+      () => Promise.all([pub.ping(), sub.ping(), reader.ping()]),
+      {
+        timeoutMs: app.config.startupTimeoutMs,
+      },
+    );
     app.decorate('redisPersistence', await watchRedisPersistence(pub, log));
   },
   { name: 'redis', dependencies: ['config'], fastify: '5.x' },

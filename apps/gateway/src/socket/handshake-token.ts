@@ -1,6 +1,5 @@
+import { bearerToken } from '../auth/bearer.js';
 import type { GatewaySocket } from './types.js';
-
-const BEARER = /^Bearer\s+(\S+)$/i;
 
 const nonEmpty = (value: unknown): string | undefined =>
   typeof value === 'string' && value.length > 0 ? value : undefined;
@@ -9,7 +8,7 @@ const nonEmpty = (value: unknown): string | undefined =>
 export function handshakeToken(handshake: GatewaySocket['handshake']): string | undefined {
   const auth: Record<string, unknown> = handshake.auth;
   const header = nonEmpty(handshake.headers.authorization);
-  return nonEmpty(auth.token) ?? nonEmpty(handshake.query.token) ?? (header && BEARER.exec(header)?.[1]);
+  return nonEmpty(auth.token) ?? nonEmpty(handshake.query.token) ?? bearerToken(header);
 }
 
 /**
