@@ -143,7 +143,9 @@ async function replace(node: GatewayNode, signal: NodeJS.Signals): Promise<void>
 const faults = { gatewayKilled: 0, gatewayStopped: 0, workerKilled: 0, redisRestarted: 0, redisAwaySeconds: 0 };
 const halfway = Date.now() + (SECONDS * 1000) / 2;
 const deadline = Date.now() + (SECONDS + OUTAGE) * 1000;
-for (let round = 0; Date.now() < deadline; round++) {
+// The long outage is a step of its own between two rounds, so every other fault still comes in turn.
+let round = 0;
+while (Date.now() < deadline) {
   await sleep(3000);
   if (faults.redisAwaySeconds < OUTAGE && Date.now() >= halfway) {
     log(`Redis away for ${OUTAGE} s`);
@@ -174,6 +176,7 @@ for (let round = 0; Date.now() < deadline; round++) {
       await redis.start();
       faults.redisRestarted++;
   }
+  round++;
   log(`faults so far: ${JSON.stringify(faults)}`);
 }
 sending = false;
