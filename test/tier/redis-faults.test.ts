@@ -10,6 +10,7 @@ import {
   signToken,
   TEST_APP_SECRET,
   textWebhook,
+  until,
 } from '@care-chat/testkit';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
 import { Tier } from './tier.js';
@@ -29,16 +30,6 @@ afterAll(async () => {
 
 const ready = async (url: string) =>
   (await fetch(`${url}/api/health/ready`)).json() as Promise<{ status: number; checks: object }>;
-
-async function until<T>(probe: () => Promise<T>, check: (value: T) => boolean, what: string, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 it('Redis restarted: webhooks get 503 meanwhile, every process reconnects by itself, and updates flow again', async () => {
   const client = await connected(dashboardClient(tier.nodes[0].url, signToken()));

@@ -1,4 +1,5 @@
 import { createPublicKey } from 'node:crypto';
+import { isIP } from 'node:net';
 import { DEFAULT_REDIS_KEY_PREFIX } from '@care-chat/contract';
 import { DEFAULT_RECOVERY_WINDOW_MS } from '@care-chat/realtime';
 import { type EnvSource, env, type Field, LOG_LEVELS, parseEnv } from '@care-chat/runtime';
@@ -69,9 +70,51 @@ const addressBlocks =
     return blocks;
   };
 
+// RFC 1123 host names: dot-separated labels of letters, digits and inner hyphens.
+const HOST_NAME = /^(?=.{1,253}$)[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?(?:\.[a-z\d](?:[a-z\d-]{0,61}[a-z\d])?)*$/i;
+
+/** Where to listen: an IP address or a host name (whether this machine has it is tried at start). */
+const listenHost: Field<string> = (raw) => {
+  const host = raw ?? '0.0.0.0';
+  if (isIP(host) === 0 && !HOST_NAME.test(host)) throw new Error(`must be an IP address or a host name, got "${host}"`);
+  return host;
+};
+
+// What a browser sends as `Origin`, and what CORS compares it with, byte for byte: scheme, host, port.
+function checkOrigin(item: string): void {
+  if (item === '*') return;
+  const url = URL.parse(item);
+  if (url === null || !['http:', 'https:'].includes(url.protocol) || url.origin !== item) {
+    throw new Error(`"${item}" is not an origin (scheme://host[:port], e.g. https://dashboard.example.com)`);
+  }
+}
+
+const corsOrigins: Field<readonly string[]> = (raw) => {
+  const origins = env.list(['*'], checkOrigin)(raw);
+  if (origins.length > 1 && origins.includes('*')) throw new Error('"*" allows every origin: give it alone');
+  return origins;
+};
+
+// RFC 7518 §3.2: an HS256 key is at least as long as the hash, 256 bits. The metrics token gets the same.
+const MIN_SECRET_BYTES = 32;
+
+/** Why `value` is too short to be a secret, or null. */
+function secretProblem(value: string): string | null {
+  const bytes = Buffer.byteLength(value);
+  return bytes >= MIN_SECRET_BYTES
+    ? null
+    : `must be at least ${MIN_SECRET_BYTES} bytes, got ${bytes} (openssl rand -base64 32 makes one)`;
+}
+
+const optionalSecret: Field<string | undefined> = (raw) => {
+  const problem = raw === undefined ? null : secretProblem(raw);
+  if (problem !== null) throw new Error(problem);
+  return raw;
+};
+
 const spec = {
   PORT: env.integer(3000, 0, 65535),
-  HOST: env.string('0.0.0.0'),
+  HOST: listenHost,
   INTERNAL_URL: env.optionalString(),
   INTERNAL_NETWORK: addressBlocks(PRIVATE_NETWORK),
   PEER_TIMEOUT_MS: env.integer(5000, 100, 120_000),
@@ -84,7 +127,7 @@ const spec = {
   JWT_AUDIENCE: env.optionalString(),
   WHATSAPP_APP_SECRET: env.requiredString(),
   WHATSAPP_VERIFY_TOKEN: env.requiredString(),
-  CORS_ORIGINS: env.list(['*']),
+  CORS_ORIGINS: corsOrigins,
   LOG_LEVEL: env.oneOf(LOG_LEVELS, 'info'),
   SOCKET_MAX_PAYLOAD_BYTES: env.integer(64 * 1024, 1024, 16 * 1024 * 1024),
   RECOVERY_WINDOW_MS: env.integer(DEFAULT_RECOVERY_WINDOW_MS, 1000, 24 * 3600 * 1000),
@@ -101,6 +144,7 @@ const spec = {
   STARTUP_TIMEOUT_MS: env.integer(10_000, 500, 600_000),
   DRAIN_DELAY_MS: env.integer(2000, 0, 600_000),
   SHUTDOWN_TIMEOUT_MS: env.integer(15_000, 1000, 600_000),
+  METRICS_TOKEN: optionalSecret,
 };
 
 function checkJwtKey(values: { JWT_SECRET: string | undefined; JWT_PUBLIC_KEY: string | undefined }): string[] {
@@ -110,6 +154,10 @@ function checkJwtKey(values: { JWT_SECRET: string | undefined; JWT_PUBLIC_KEY: s
   }
   if (secret !== undefined && publicKey !== undefined) {
     return ['JWT_SECRET and JWT_PUBLIC_KEY: set only one, so the accepted algorithm is unambiguous'];
+  }
+  if (secret !== undefined) {
+    const problem = secretProblem(secret);
+    return problem === null ? [] : [`JWT_SECRET: ${problem}; RFC 7518 §3.2 requires it of an HS256 key`];
   }
   if (publicKey !== undefined) {
     try {
@@ -176,6 +224,8 @@ export function loadConfig(source: EnvSource) {
     startupTimeoutMs: raw.STARTUP_TIMEOUT_MS,
     drainDelayMs: raw.DRAIN_DELAY_MS,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
+    // Unset: no /metrics route at all.
+    metricsToken: raw.METRICS_TOKEN,
   });
 }
 

@@ -1,8 +1,10 @@
 import { boot, onShutdownSignal } from '@care-chat/runtime';
 import { buildApp } from './app.js';
 import { loadConfig } from './env.js';
+import { assertCanListenOn } from './listen-check.js';
 
 const { log, config } = boot('gateway', () => loadConfig(process.env));
+await assertCanListenOn(config.host);
 
 const app = await buildApp(config, log);
 await app.listen({ port: config.port, host: config.host });

@@ -61,6 +61,7 @@ async function lookupsSoFar(): Promise<string[]> {
   await until(
     async () => lookups.at(-1),
     (last) => last === marker,
+    'the marker lookup',
   );
   return lookups.splice(0).filter((id) => id !== marker);
 }
@@ -116,6 +117,7 @@ describe('the node registry', () => {
         await until(
           () => nodes.originOf(late),
           (url) => url !== null,
+          'the late node',
           3000,
         ),
       ).toBe('http://127.0.0.1:2');

@@ -3,6 +3,7 @@ import { ClientEvent } from '@care-chat/contract';
 import {
   closeAllClients,
   connected,
+  createTestDatabase,
   dashboardClient,
   type GatewayNode,
   refusalOf,
@@ -11,9 +12,11 @@ import {
   startGateway,
   startNode,
   TcpSwitch,
+  TEST_JWT_SECRET,
   uniquePrefix,
   until,
 } from '@care-chat/testkit';
+import pg from 'pg';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 
 const prefix = uniquePrefix();
@@ -38,7 +41,7 @@ describe('health', () => {
       });
       expect(await getJson(`${node.url}/api/health/ready`)).toEqual({
         status: 200,
-        body: { status: 1, message: 'Ready', checks: { redis: 'ok', postgres: 'ok' } },
+        body: { status: 1, message: 'Ready', checks: { redis: 'ok', postgres: 'ok' }, warnings: expect.any(Array) },
       });
     } finally {
       await node.process.stop();
@@ -55,12 +58,14 @@ describe('readiness', () => {
       const down = await until(
         () => getJson(`${node.url}/api/health/ready`),
         (answer) => answer.status === 503,
+        'readiness to fail',
       );
       expect(down.body).toMatchObject({ status: 0, message: 'Not Ready', checks: { postgres: 'error' } });
       relay.reconnect();
       const up = await until(
         () => getJson(`${node.url}/api/health/ready`),
         (answer) => answer.status === 200,
+        'readiness again',
         15_000,
       );
       expect(up.body).toMatchObject({ status: 1, checks: { postgres: 'ok' } });
@@ -94,10 +99,16 @@ describe('SIGTERM', () => {
       const ready = await until(
         () => getJson(`${draining?.url}/api/health/ready`),
         (answer) => answer.status === 503,
+        'the drain to start',
       );
       expect(ready).toEqual({
         status: 503,
-        body: { status: 0, message: 'Draining', checks: { redis: 'ok', postgres: 'ok' } },
+        body: {
+          status: 0,
+          message: 'Draining',
+          checks: { redis: 'ok', postgres: 'ok' },
+          warnings: expect.any(Array),
+        },
       });
       expect((await refusalOf(draining.url, signToken(), { transports: ['polling'] })).message).toMatch(
         /xhr poll error/,
@@ -127,10 +138,24 @@ describe('configuration', () => {
   };
 
   it('stops before listening, naming every bad variable', async () => {
-    const { code, output } = await run({ PORT: 'eighty', LOG_LEVEL: 'loud', REDIS_URL: 'http://x' });
+    const { code, output } = await run({
+      PORT: 'eighty',
+      LOG_LEVEL: 'loud',
+      REDIS_URL: 'http://x',
+      CORS_ORIGINS: 'not an origin,,',
+      HOST: 'not a host',
+      METRICS_TOKEN: 'short',
+    });
     expect(code).toBe(1);
-    for (const name of ['PORT', 'LOG_LEVEL', 'REDIS_URL', 'JWT_SECRET or JWT_PUBLIC_KEY'])
-      expect(output).toContain(name);
+    for (const name of ['PORT', 'LOG_LEVEL', 'REDIS_URL', 'JWT_SECRET or JWT_PUBLIC_KEY', 'CORS_ORIGINS', 'HOST'])
+      expect(output).toContain(`${name}: `);
+    expect(output).toContain('METRICS_TOKEN: must be at least 32 bytes');
+  });
+
+  it('refuses an HS256 secret shorter than 32 bytes', async () => {
+    const { code, output } = await run({ JWT_SECRET: 'change-me' });
+    expect(code).toBe(1);
+    expect(output).toContain('JWT_SECRET: must be at least 32 bytes, got 9');
   });
 
   it('refuses an unusable public key and an ambiguous key pair', async () => {
@@ -147,16 +172,18 @@ describe('configuration', () => {
     expect(outside.output).toContain('203.0.113.9 is outside INTERNAL_NETWORK');
   });
 
-  it('stops when Redis or PostgreSQL cannot be reached, naming its variable', async () => {
-    const secrets = {
-      JWT_SECRET: 'x',
-      WHATSAPP_APP_SECRET: 'y',
-      WHATSAPP_VERIFY_TOKEN: 'z',
-      STARTUP_TIMEOUT_MS: '1000',
-    };
-    const redisDown = await run({ ...secrets, REDIS_URL: 'redis://127.0.0.1:1' });
+  const secrets = {
+    JWT_SECRET: TEST_JWT_SECRET,
+    WHATSAPP_APP_SECRET: 'y',
+    WHATSAPP_VERIFY_TOKEN: 'z',
+    STARTUP_TIMEOUT_MS: '1000',
+  };
+
+  it('stops when Redis or PostgreSQL cannot be reached, naming its variable, and where Redis is', async () => {
+    const redisDown = await run({ ...secrets, REDIS_URL: 'redis://default:hunter2-secret@127.0.0.1:1' });
     expect(redisDown.code).toBe(1);
-    expect(redisDown.output).toContain('Redis (REDIS_URL) is unreachable');
+    expect(redisDown.output).toContain('Redis at 127.0.0.1:1 (REDIS_URL) is unreachable');
+    expect(redisDown.output).not.toContain('hunter2');
     const postgresDown = await run({
       ...secrets,
       REDIS_URL: inject('redisUrl'),
@@ -164,5 +191,27 @@ describe('configuration', () => {
     });
     expect(postgresDown.code).toBe(1);
     expect(postgresDown.output).toContain('PostgreSQL (DATABASE_URL) is unreachable');
+  });
+
+  it('stops on a HOST it cannot listen on before it migrates the database', async () => {
+    const database = await createTestDatabase();
+    try {
+      const { code, output } = await run({
+        ...secrets,
+        REDIS_URL: inject('redisUrl'),
+        DATABASE_URL: database.url,
+        // TEST-NET-1 (RFC 5737): a well-formed address that is no machine's.
+        HOST: '192.0.2.1',
+      });
+      expect(code).toBe(1);
+      expect(output).toContain('HOST: cannot listen on 192.0.2.1 (EADDRNOTAVAIL)');
+      const db = new pg.Client({ connectionString: database.url });
+      await db.connect();
+      const { rows } = await db.query("SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public'");
+      await db.end();
+      expect(rows).toEqual([{ n: 0 }]);
+    } finally {
+      await database.drop();
+    }
   });
 });

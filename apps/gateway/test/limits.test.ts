@@ -250,12 +250,13 @@ describe('a socket flooding events', () => {
         await until(
           async () => flooder.answers.get(BUSY) ?? 0,
           (busy) => busy >= 90,
+          '90 busy answers',
         ),
       ).toBe(90);
       const listed = nextEvent(bystander, responseEvent(ClientEvent.FetchAllChats), 10_000);
       bystander.emit(ClientEvent.FetchAllChats, {});
       // Each chat list holds two connections (it counts while it lists): 2 × 2 for the flood, 2 for the bystander.
-      expect(await until(waitingForLock, (count) => count === 6)).toBe(6);
+      expect(await until(waitingForLock, (count) => count === 6, '6 queries waiting for the lock')).toBe(6);
 
       // 8,000 events in a second, while the bystander keeps asking for what needs no database.
       const stream = realtimeKeys(redisKeys(prefix).realtime).stream;
@@ -281,6 +282,7 @@ describe('a socket flooding events', () => {
       await until(
         async () => flooder.total(),
         (total) => total >= 8100 - 10,
+        'the flood to be answered',
       );
       flooding = false;
       await asking;
@@ -296,6 +298,7 @@ describe('a socket flooding events', () => {
       await until(
         async () => flooder.total(),
         (total) => total >= 8100,
+        'every event to be answered',
       );
       expect(flooder.total()).toBe(8100);
       expect(flooder.answers.get('ok')).toBe(10);

@@ -11,6 +11,7 @@ import {
   signToken,
   startGateway,
   TEST_APP_SECRET,
+  TEST_METRICS_TOKEN,
   TEST_VERIFY_TOKEN,
   type TestClient,
   textMessage,
@@ -313,14 +314,46 @@ describe('errors', () => {
 });
 
 describe('GET /metrics', () => {
-  it('answers Prometheus text with the process, the sockets and the webhooks', async () => {
+  const metrics = (headers: Record<string, string> = {}) =>
+    fetch(`${node.url}/metrics`, { headers: { origin: 'https://elsewhere.example.com', ...headers } });
+
+  it('answers Prometheus text with the process, the sockets and the webhooks, given METRICS_TOKEN', async () => {
     await postWebhook(node.url, text('919800000099'), 'wrong-secret');
-    const response = await fetch(`${node.url}/metrics`);
+    const response = await metrics({ authorization: `Bearer ${TEST_METRICS_TOKEN}` });
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
+    // A scraper is no browser: no page elsewhere may read the answer.
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
     const body = await response.text();
     expect(body).toMatch(/^nodejs_eventloop_lag_p99_seconds \d/m);
     expect(body).toMatch(/^gateway_sockets \d+$/m);
     expect(body).toMatch(/^gateway_webhooks_total\{outcome="invalid_signature"\} [1-9]\d*$/m);
+  });
+
+  it.each([
+    ['no token', {}],
+    ['another token', { authorization: `Bearer ${TEST_METRICS_TOKEN}x` }],
+    ['the token under another scheme', { authorization: `Basic ${TEST_METRICS_TOKEN}` }],
+  ])('refuses %s with 401, without CORS headers', async (_name, headers: Record<string, string>) => {
+    const response = await metrics(headers);
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect(await response.json()).toEqual({
+      error: 'unauthorized',
+      message: 'Send Authorization: Bearer <METRICS_TOKEN>',
+    });
+  });
+
+  it('is not served at all without METRICS_TOKEN', async () => {
+    const bare = await startGateway(prefix, { METRICS_TOKEN: '' });
+    try {
+      const response = await fetch(`${bare.url}/metrics`, {
+        headers: { authorization: `Bearer ${TEST_METRICS_TOKEN}` },
+      });
+      expect(response.status).toBe(404);
+    } finally {
+      await bare.process.stop();
+    }
   });
 });

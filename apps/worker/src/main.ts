@@ -1,4 +1,11 @@
-import { boot, createRedis, onShutdownSignal, waitUntilReady } from '@care-chat/runtime';
+import {
+  boot,
+  createRedis,
+  onShutdownSignal,
+  redisAddress,
+  waitUntilReady,
+  watchRedisPersistence,
+} from '@care-chat/runtime';
 import { createPool, dashboardStats, migrate } from '@care-chat/store';
 import { dashboardEmitter, publishStats } from './broadcaster.js';
 import { loadConfig } from './env.js';
@@ -14,7 +21,12 @@ const emitRedis = createRedis(config.redisUrl, log, 'worker-emit');
 const db = createPool(config.databaseUrl, config.concurrency + 2);
 db.on('error', (err) => log.warn({ err }, 'idle postgres client failed'));
 
-await waitUntilReady('Redis (REDIS_URL)', () => Promise.all([queueRedis.ping(), emitRedis.ping()]), startup);
+await waitUntilReady(
+  `Redis at ${redisAddress(config.redisUrl)} (REDIS_URL)`,
+  () => Promise.all([queueRedis.ping(), emitRedis.ping()]),
+  startup,
+);
+await watchRedisPersistence(queueRedis, log);
 await waitUntilReady('PostgreSQL (DATABASE_URL)', () => db.query('SELECT 1'), startup);
 await migrate(db, log);
 

@@ -25,6 +25,30 @@ describe('the worker process', () => {
     expect(worker.logs.map((line) => line.msg)).toContain('stopped');
   });
 
+  it('warns plainly at start when Redis has no append-only file (the local one has none)', async () => {
+    const worker = startNode('apps/worker/dist/main.js', serviceEnv(uniquePrefix()));
+    try {
+      const warning = await worker.waitForLog((line) => line.redisPersistence !== undefined);
+      expect(warning).toMatchObject({ level: 40, redisPersistence: 'none' });
+      expect(warning.msg).toMatch(/^Redis has no append-only file \(appendonly no\)/);
+      await worker.waitForLog((line) => line.msg === 'worker ready');
+    } finally {
+      await worker.stop();
+    }
+  });
+
+  it('stops when Redis cannot be reached, naming where it is but not its password', async () => {
+    const worker = startNode('apps/worker/dist/main.js', {
+      ...serviceEnv(uniquePrefix()),
+      REDIS_URL: 'redis://default:hunter2-secret@127.0.0.1:1',
+      STARTUP_TIMEOUT_MS: '500',
+    });
+    expect(await worker.exited).toBe(1);
+    const output = worker.output.join('\n');
+    expect(output).toContain('Redis at 127.0.0.1:1 (REDIS_URL) is unreachable');
+    expect(output).not.toContain('hunter2');
+  });
+
   it('stops before connecting, naming every bad variable', async () => {
     const worker = startNode('apps/worker/dist/main.js', { WHATSAPP_NUMBERS: '{"Driver":"1"}', LOG_LEVEL: 'chatty' });
     expect(await worker.exited).toBe(1);

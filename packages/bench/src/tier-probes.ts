@@ -1,5 +1,6 @@
 // What a scenario reads of the processes it runs: CPU, memory, event-loop lag; and which process is which.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { credentials } from './options.js';
 import { ProcessProbe } from './process-probe.js';
 import type { Row } from './report.js';
 import type { StepResult } from './step.js';
@@ -39,11 +40,14 @@ export class TierProbes {
     };
   }
 
-  /** A gauge from each gateway's /metrics. */
+  /** A gauge from each gateway's /metrics (0 without the tier's METRICS_TOKEN). */
   async metric(name: string): Promise<number[]> {
     const pattern = new RegExp(`^${name} (\\S+)$`, 'm');
+    const headers = { authorization: `Bearer ${credentials.metricsToken ?? ''}` };
     return Promise.all(
-      this.urls.map(async (url) => Number(pattern.exec(await (await fetch(`${url}/metrics`)).text())?.[1] ?? 0)),
+      this.urls.map(async (url) =>
+        Number(pattern.exec(await (await fetch(`${url}/metrics`, { headers })).text())?.[1] ?? 0),
+      ),
     );
   }
 

@@ -107,6 +107,7 @@ export {
 export { type Check, isPlainObject, type Validated, type Validator } from './validation.js';
 export { clientValidators, validateClientEvent } from './validators.js';
 export {
+  checkInboundJob,
   type InboundJob,
   type InboundMessageJob,
   type MessageStatusJob,

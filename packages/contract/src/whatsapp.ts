@@ -107,6 +107,26 @@ function contactsBySender(contacts: readonly WhatsAppContact[]): (message: Whats
     only;
 }
 
+/**
+ * What is wrong with a job taken from the queue, or null. `parseWebhook` makes only good ones, but the
+ * queue is Redis, which others can write to and an older release may have filled: the worker checks again,
+ * with the same rules, and gives up at once on a job whose own data can never be processed.
+ */
+export function checkInboundJob(job: unknown, nowMs = Date.now()): string | null {
+  const nowS = Math.floor(nowMs / 1000);
+  if (!isPlainObject(job)) return 'job must be an object';
+  if (!str(job.business_number_id, LIMITS.id)) return 'job.business_number_id is required';
+  switch (job.kind) {
+    case 'message':
+      if (job.contact !== null && !isPlainObject(job.contact)) return 'job.contact must be an object or null';
+      return checkMessage(job.message, 'job.message', nowS);
+    case 'status':
+      return checkStatus(job.status, 'job.status', nowS);
+    default:
+      return 'job.kind must be message or status';
+  }
+}
+
 const arrayOr = (value: unknown): unknown[] | null => (value === undefined ? [] : Array.isArray(value) ? value : null);
 
 /**

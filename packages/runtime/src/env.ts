@@ -96,16 +96,19 @@ export const env = {
       throw new Error(`must be true or false, got "${raw}"`);
     },
 
-  /** A comma-separated list, trimmed, without empty items. */
+  /**
+   * A comma-separated list, trimmed. An empty item (two commas in a row, or one at an end) is refused: it
+   * is more often a value that went missing than a typo. `check` throws saying what is wrong with an item.
+   */
   list:
-    (fallback: readonly string[]): Field<readonly string[]> =>
-    (raw) =>
-      raw === undefined
-        ? fallback
-        : raw
-            .split(',')
-            .map((item) => item.trim())
-            .filter((item) => item.length > 0),
+    (fallback: readonly string[], check: (item: string) => void = () => {}): Field<readonly string[]> =>
+    (raw) => {
+      if (raw === undefined) return fallback;
+      const items = raw.split(',').map((item) => item.trim());
+      if (items.includes('')) throw new Error(`has an empty item, got "${raw}"`);
+      for (const item of items) check(item);
+      return items;
+    },
 } as const;
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;

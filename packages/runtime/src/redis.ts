@@ -15,6 +15,12 @@ export function createRedis(url: string, log: Log, role: string, options: RedisO
   return redis;
 }
 
+/** Where `url` points, as `host:port`, for messages: never its user or password. */
+export function redisAddress(url: string): string {
+  const { hostname, port } = new URL(url);
+  return `${hostname}:${port || 6379}`;
+}
+
 /** Logs when a connection becomes ready or is lost; for clients made with `duplicate()` too. */
 export function attachHealthLogging(redis: Redis, log: Log): void {
   let healthy = false;

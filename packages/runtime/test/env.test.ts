@@ -6,7 +6,9 @@ const spec = {
   HOST: env.string('0.0.0.0'),
   URL: env.url('redis://127.0.0.1:6379', ['redis:']),
   MODE: env.oneOf(['a', 'b'] as const, 'a'),
-  LIST: env.list(['*']),
+  LIST: env.list(['*'], (item) => {
+    if (item.includes(' ')) throw new Error(`"${item}" has a space`);
+  }),
   NEEDED: env.requiredString(),
 };
 
@@ -35,16 +37,19 @@ describe('parseEnv', () => {
   });
 
   it('parses given values', () => {
-    const config = parseEnv(
-      { PORT: '8080', URL: 'redis://r:1', MODE: 'b', LIST: ' a.com, b.com ,', NEEDED: 'y' },
-      spec,
-    );
+    const config = parseEnv({ PORT: '8080', URL: 'redis://r:1', MODE: 'b', LIST: ' a.com, b.com ', NEEDED: 'y' }, spec);
     expect(config).toMatchObject({ PORT: 8080, URL: 'redis://r:1', MODE: 'b', LIST: ['a.com', 'b.com'] });
   });
 
   it('names every bad variable at once', () => {
     const problems = problemsOf({ PORT: '80a', URL: 'http://x', MODE: 'c' });
     expect(problems.map((problem) => problem.split(':')[0])).toEqual(['PORT', 'URL', 'MODE', 'NEEDED']);
+  });
+
+  it('refuses a list with an empty item, or an item its check refuses', () => {
+    expect(problemsOf({ NEEDED: 'x', LIST: 'a.com,,b.com' })).toEqual(['LIST: has an empty item, got "a.com,,b.com"']);
+    expect(problemsOf({ NEEDED: 'x', LIST: 'a.com,' })).toEqual(['LIST: has an empty item, got "a.com,"']);
+    expect(problemsOf({ NEEDED: 'x', LIST: 'a.com, b c' })).toEqual(['LIST: "b c" has a space']);
   });
 
   it('treats an empty value as unset', () => {

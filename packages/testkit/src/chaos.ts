@@ -1,10 +1,11 @@
 /**
  * `npm run chaos`: the whole tier under faults. Dashboards (some on long-polling) behind a load balancer
  * without sticky sessions, customers writing through signed webhooks, while gateways are killed or
- * stopped, the worker is killed and Redis is restarted. Prints how many messages were sent, stored and
- * delivered, and how many were lost or duplicated (both must be 0); exits 1 if any were. Writes
- * bench/runs/chaos.json, and with --save bench/results/chaos.json too (the committed figures).
- *   node packages/testkit/dist/chaos.js [--seconds 40] [--clients 120] [--rate 20] [--gateways 3] [--save]
+ * stopped, the worker is killed and Redis is restarted, and once, halfway, Redis stays away for
+ * --outage seconds (longer than ioredis retries a command, about 21 s). Prints how many messages were sent,
+ * stored and delivered, and how many were lost or duplicated (both must be 0); exits 1 if any were.
+ * Writes bench/runs/chaos.json, and with --save bench/results/chaos.json too (the committed figures).
+ *   node packages/testkit/dist/chaos.js [--seconds 40] [--outage 30] [--clients 120] [--rate 20] [--gateways 3] [--save]
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,18 +30,20 @@ import { postWebhook, SAMPLE_NUMBERS, TEST_APP_SECRET, textWebhook } from './wha
 const { values: args } = parseArgs({
   options: {
     seconds: { type: 'string', default: '40' },
+    outage: { type: 'string', default: '30' },
     clients: { type: 'string', default: '120' },
     rate: { type: 'string', default: '20' },
     gateways: { type: 'string', default: '3' },
     save: { type: 'boolean', default: false },
   },
 });
-const [SECONDS, CLIENTS, RATE, GATEWAYS] = [args.seconds, args.clients, args.rate, args.gateways].map(Number) as [
-  number,
-  number,
-  number,
-  number,
-];
+const [SECONDS, OUTAGE, CLIENTS, RATE, GATEWAYS] = [
+  args.seconds,
+  args.outage,
+  args.clients,
+  args.rate,
+  args.gateways,
+].map(Number) as [number, number, number, number, number];
 const log = (text: string) => console.log(`[chaos ${new Date().toISOString().slice(11, 19)}] ${text}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -78,7 +81,10 @@ const dashboards: Dashboard[] = [];
 for (let i = 0; i < CLIENTS; i++) {
   const type = CUSTOMER_TYPES[i % CUSTOMER_TYPES.length] ?? 'Partner';
   const transports = i % 2 === 0 ? ['websocket', 'polling'] : ['polling'];
-  const client = await connected(dashboardClient(balancer.url, signToken({ sub: `chaos_${i}` }), { transports }));
+  // As the dashboard's socket.io-client does by default, it keeps trying: Redis stays away longer than the
+  // testkit's five attempts.
+  const options = { transports, reconnectionAttempts: Number.POSITIVE_INFINITY };
+  const client = await connected(dashboardClient(balancer.url, signToken({ sub: `chaos_${i}` }), options));
   const dashboard: Dashboard = { client, type, received: [], disconnects: 0, recovered: 0, gaveUp: false };
   const { room, event } = routeOf(type);
   (client as unknown as { on: (e: string, f: (s: ChatSummary) => void) => void }).on(event, (summary) => {
@@ -134,10 +140,21 @@ async function replace(node: GatewayNode, signal: NodeJS.Signals): Promise<void>
   gateways.splice(gateways.indexOf(node), 1, fresh);
   balancer.setUpstreams(gateways.map((other) => other.port));
 }
-const faults = { gatewayKilled: 0, gatewayStopped: 0, workerKilled: 0, redisRestarted: 0 };
-const deadline = Date.now() + SECONDS * 1000;
-for (let round = 0; Date.now() < deadline; round++) {
+const faults = { gatewayKilled: 0, gatewayStopped: 0, workerKilled: 0, redisRestarted: 0, redisAwaySeconds: 0 };
+const halfway = Date.now() + (SECONDS * 1000) / 2;
+const deadline = Date.now() + (SECONDS + OUTAGE) * 1000;
+// The long outage is a step of its own between two rounds, so every other fault still comes in turn.
+let round = 0;
+while (Date.now() < deadline) {
   await sleep(3000);
+  if (faults.redisAwaySeconds < OUTAGE && Date.now() >= halfway) {
+    log(`Redis away for ${OUTAGE} s`);
+    await redis.kill();
+    await sleep(OUTAGE * 1000);
+    await redis.start();
+    faults.redisAwaySeconds = OUTAGE;
+    continue;
+  }
   const node = gateways[round % gateways.length] as GatewayNode;
   switch (round % 4) {
     case 0:
@@ -159,6 +176,7 @@ for (let round = 0; Date.now() < deadline; round++) {
       await redis.start();
       faults.redisRestarted++;
   }
+  round++;
   log(`faults so far: ${JSON.stringify(faults)}`);
 }
 sending = false;

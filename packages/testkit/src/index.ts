@@ -25,7 +25,7 @@ export { Random, randomValue } from './random-inputs.js';
 export { RedisServer } from './redis-server.js';
 export { resolveServices, type Services } from './services.js';
 export { TcpSwitch } from './tcp-switch.js';
-export { signToken, TEST_JWT_SECRET, unsignedToken } from './tokens.js';
+export { signToken, TEST_JWT_SECRET, TEST_METRICS_TOKEN, unsignedToken } from './tokens.js';
 export { until } from './until.js';
 export {
   escapeNonAscii,

@@ -1,5 +1,5 @@
 import { type AppProcess, startNode } from './process.js';
-import { TEST_JWT_SECRET } from './tokens.js';
+import { TEST_JWT_SECRET, TEST_METRICS_TOKEN } from './tokens.js';
 import { SAMPLE_NUMBERS, TEST_APP_SECRET, TEST_VERIFY_TOKEN } from './whatsapp-webhooks.js';
 
 export interface GatewayNode {
@@ -19,6 +19,7 @@ export async function launchGateway(
       PORT: '0',
       HOST: '127.0.0.1',
       JWT_SECRET: TEST_JWT_SECRET,
+      METRICS_TOKEN: TEST_METRICS_TOKEN,
       WHATSAPP_APP_SECRET: TEST_APP_SECRET,
       WHATSAPP_VERIFY_TOKEN: TEST_VERIFY_TOKEN,
       DRAIN_DELAY_MS: '200',

@@ -3,6 +3,9 @@ import { createSigner } from 'fast-jwt';
 /** The HS256 secret every test gateway is started with. */
 export const TEST_JWT_SECRET = 'test-only-secret-never-used-outside-tests-0123456789';
 
+/** The token every test gateway's `/metrics` asks for (METRICS_TOKEN). */
+export const TEST_METRICS_TOKEN = 'test-only-metrics-token-never-used-outside-tests';
+
 type Algorithm = 'HS256' | 'RS256' | 'ES256';
 
 export interface SignOptions {

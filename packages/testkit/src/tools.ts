@@ -6,5 +6,5 @@ export { AppProcess, repoRoot, startNode } from './process.js';
 export { RandomBalancer } from './random-balancer.js';
 export { RedisServer } from './redis-server.js';
 export { runsDir, writeReportFile } from './report-files.js';
-export { signToken, TEST_JWT_SECRET } from './tokens.js';
+export { signToken, TEST_JWT_SECRET, TEST_METRICS_TOKEN } from './tokens.js';
 export { postWebhook, SAMPLE_NUMBERS, signBody, TEST_APP_SECRET, textWebhook } from './whatsapp-webhooks.js';

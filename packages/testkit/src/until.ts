@@ -1,12 +1,18 @@
 /**
- * Asks `probe` until `check` passes or `timeoutMs` runs out, and returns its last answer: for what
- * changes by itself, in its own time (a drain starting, an entry expiring), with no event to wait for.
+ * Asks `probe` until `check` passes on its answer, and resolves with that answer; rejects naming `what`
+ * after `timeoutMs`. For what a test can only learn by asking (a count in the database, a health answer).
  */
-export async function until<T>(probe: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+export async function until<T>(
+  probe: () => Promise<T>,
+  check: (value: T) => boolean,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
-    if (check(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    if (check(value)) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

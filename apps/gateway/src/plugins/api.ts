@@ -1,8 +1,8 @@
 import { type Executive, statsOfTypes } from '@care-chat/contract';
 import type { FastifyInstance } from 'fastify';
+import { bearerToken } from '../auth/bearer.js';
 import { AuthError } from '../errors.js';
 
-const BEARER = /^Bearer\s+(\S+)$/i;
 const counts = {
   type: 'object',
   required: ['active', 'resolved', 'awaiting_customer_response'],
@@ -17,7 +17,7 @@ const counts = {
 export default async function api(app: FastifyInstance) {
   app.decorateRequest('executive', null);
   app.addHook('onRequest', async (request, reply) => {
-    const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
+    const token = bearerToken(request.headers.authorization);
     try {
       request.executive = app.verifyToken(token);
     } catch (error) {

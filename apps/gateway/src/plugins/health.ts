@@ -1,6 +1,7 @@
-import { withTimeout } from '@care-chat/runtime';
+import { persistenceWarning, withTimeout } from '@care-chat/runtime';
 import fp from 'fastify-plugin';
 import { version } from '../version.js';
+import { redisConnected } from './redis.js';
 
 const PROBE_TIMEOUT_MS = 1000;
 
@@ -18,7 +19,7 @@ async function probe(check: () => Promise<unknown>): Promise<CheckResult> {
 const check = { type: 'string', enum: ['ok', 'error'] } as const;
 const readyBody = {
   type: 'object',
-  required: ['status', 'message', 'checks'],
+  required: ['status', 'message', 'checks', 'warnings'],
   properties: {
     status: { type: 'integer', enum: [0, 1] },
     message: { type: 'string' },
@@ -27,10 +28,15 @@ const readyBody = {
       required: ['redis', 'postgres'],
       properties: { redis: check, postgres: check },
     },
+    // What an operator should fix that does not make the node unready (Redis without an AOF).
+    warnings: { type: 'array', items: { type: 'string' } },
   },
 } as const;
 
-/** Liveness (`/api/health`) and readiness (`/api/health/ready`: dependencies answer and not draining). */
+/**
+ * Liveness (`/api/health`) and readiness (`/api/health/ready`: dependencies answer and not draining), with
+ * warnings that leave the node ready.
+ */
 export default fp(
   async (app) => {
     app.get(
@@ -54,10 +60,9 @@ export default fp(
       { schema: { response: { 200: readyBody, 503: readyBody } } },
       async (_request, reply) => {
         const [redis, postgres] = await Promise.all([
-          // The subscriber must be up too, or this node would miss every broadcast from the others.
+          // The subscriber and the stream reader too, or this node would miss every broadcast from the others.
           probe(async () => {
-            if (app.redis.sub.status !== 'ready' || app.redis.reader.status !== 'ready')
-              throw new Error('not subscribed');
+            if (!redisConnected(app.redis)) throw new Error('not connected');
             await app.queues.connection.ping();
             await app.redis.pub.ping();
           }),
@@ -66,7 +71,13 @@ export default fp(
         const draining = app.drain.draining;
         const ready = !draining && redis === 'ok' && postgres === 'ok';
         const message = draining ? 'Draining' : ready ? 'Ready' : 'Not Ready';
-        return reply.code(ready ? 200 : 503).send({ status: ready ? 1 : 0, message, checks: { redis, postgres } });
+        const warning = persistenceWarning(app.redisPersistence());
+        return reply.code(ready ? 200 : 503).send({
+          status: ready ? 1 : 0,
+          message,
+          checks: { redis, postgres },
+          warnings: warning === null ? [] : [warning],
+        });
       },
     );
   },

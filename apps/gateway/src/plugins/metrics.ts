@@ -1,5 +1,7 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
 import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { bearerToken } from '../auth/bearer.js';
 
 export interface GatewayMetrics {
   webhooks: Counter<'outcome'>;
@@ -12,9 +14,13 @@ declare module 'fastify' {
   }
 }
 
+// Hashed first, so the comparison takes the same time whatever the length of what was sent.
+const digest = (value: string) => createHash('sha256').update(value).digest();
+
 /**
  * `GET /metrics` in Prometheus text: the process (CPU, memory, event-loop lag, GC), the sockets, and
- * what the webhook has taken.
+ * what the webhook has taken. Only with `Authorization: Bearer <METRICS_TOKEN>`, and without CORS headers
+ * (a scraper is no browser); with no METRICS_TOKEN there is no such route.
  */
 export default fp(
   async (app) => {
@@ -42,7 +48,23 @@ export default fp(
       },
     });
     app.decorate('metrics', metrics);
-    app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+    const token = app.config.metricsToken;
+    if (token === undefined) return;
+    const expected = digest(token);
+    app.get(
+      '/metrics',
+      {
+        config: { cors: false },
+        onRequest: async (request, reply) => {
+          if (timingSafeEqual(digest(bearerToken(request.headers.authorization) ?? ''), expected)) return;
+          return reply
+            .code(401)
+            .header('www-authenticate', 'Bearer')
+            .send({ error: 'unauthorized', message: 'Send Authorization: Bearer <METRICS_TOKEN>' });
+        },
+      },
+      async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
+    );
   },
-  { name: 'metrics', dependencies: ['socket'], fastify: '5.x' },
+  { name: 'metrics', dependencies: ['config', 'socket'], fastify: '5.x' },
 );

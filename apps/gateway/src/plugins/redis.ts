@@ -1,4 +1,11 @@
-import { attachHealthLogging, createRedis, waitUntilReady } from '@care-chat/runtime';
+import {
+  attachHealthLogging,
+  createRedis,
+  type RedisPersistence,
+  redisAddress,
+  waitUntilReady,
+  watchRedisPersistence,
+} from '@care-chat/runtime';
 import fp from 'fastify-plugin';
 import type { Redis } from 'ioredis';
 
@@ -11,9 +18,16 @@ export interface RedisClients {
   reader: Redis;
 }
 
+/** Are all three connections up? A node short of any cannot share rooms or recover sessions. */
+export function redisConnected({ pub, sub, reader }: RedisClients): boolean {
+  return pub.status === 'ready' && sub.status === 'ready' && reader.status === 'ready';
+}
+
 declare module 'fastify' {
   interface FastifyInstance {
     redis: RedisClients;
+    /** Whether Redis keeps an append-only file, as last read (at start, and each time it comes back). */
+    redisPersistence: () => RedisPersistence;
   }
 }
 
@@ -30,9 +44,14 @@ export default fp(
     app.addHook('onClose', async () => {
       for (const client of [pub, sub, reader]) client.disconnect();
     });
-    await waitUntilReady('Redis (REDIS_URL)', () => Promise.all([pub.ping(), sub.ping(), reader.ping()]), {
-      timeoutMs: app.config.startupTimeoutMs,
-    });
+    await waitUntilReady(
+      `Redis at ${redisAddress(app.config.redisUrl)} (REDIS_URL)`,
+      () => Promise.all([pub.ping(), sub.ping(), reader.ping()]),
+      {
+        timeoutMs: app.config.startupTimeoutMs,
+      },
+    );
+    app.decorate('redisPersistence', await watchRedisPersistence(pub, log));
   },
   { name: 'redis', dependencies: ['config'], fastify: '5.x' },
 );

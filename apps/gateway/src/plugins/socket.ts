@@ -8,6 +8,7 @@ import { onConnection } from '../socket/connection.js';
 import { handshakeSubject } from '../socket/handshake-subject.js';
 import { holdDashboardStats } from '../socket/hold-back.js';
 import type { GatewayServer } from '../socket/types.js';
+import { redisConnected } from './redis.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -45,9 +46,12 @@ export default fp(
       // after its token is checked again: middlewares run for recovered sockets too.
       connectionStateRecovery: { maxDisconnectionDuration: config.recoveryWindowMs, skipMiddlewares: false },
       // Only new sessions are asked; a draining node keeps serving the ones it has until it lets them go.
-      // A refusal is answered 403 with its reason as the message.
+      // A refusal is answered 403 with its reason as the message. Without Redis a session could be neither
+      // recovered nor shared, and a recovery would wait for Redis after its client gave up on it, then
+      // revive the session on a dead connection: the client is refused, and tries again, until Redis is back.
       allowRequest: (request, callback) => {
         if (drain.draining) return callback('Draining: connect to another node', false);
+        if (!redisConnected(app.redis)) return callback('Redis is out of reach: try again shortly', false);
         void handshakes.allow(handshakeSubject(request, app.verifyToken, config.trustProxy)).then((allowed) => {
           if (allowed) callback(null, true);
           else callback('Too many connection attempts from this address', false);

@@ -1,20 +1,15 @@
 import type { IncomingMessage } from 'node:http';
+import { bearerToken } from '../auth/bearer.js';
 import type { GatewaySocket } from './types.js';
-
-const BEARER = /^Bearer\s+(\S+)$/i;
 
 const nonEmpty = (value: unknown): string | undefined =>
   typeof value === 'string' && value.length > 0 ? value : undefined;
 
-const bearer = (header: unknown): string | undefined => {
-  const value = nonEmpty(header);
-  return value && BEARER.exec(value)?.[1];
-};
-
 /** The JWT from the first of: `auth.token`, the `token` query parameter, an `Authorization: Bearer` header. */
 export function handshakeToken(handshake: GatewaySocket['handshake']): string | undefined {
   const auth: Record<string, unknown> = handshake.auth;
-  return nonEmpty(auth.token) ?? nonEmpty(handshake.query.token) ?? bearer(handshake.headers.authorization);
+  const header = nonEmpty(handshake.headers.authorization);
+  return nonEmpty(auth.token) ?? nonEmpty(handshake.query.token) ?? bearerToken(header);
 }
 
 /**
@@ -24,7 +19,7 @@ export function handshakeToken(handshake: GatewaySocket['handshake']): string | 
  */
 export function requestToken(req: IncomingMessage): string | undefined {
   const query = new URL(req.url ?? '/', 'http://gateway').searchParams.get('token');
-  return nonEmpty(query) ?? bearer(req.headers.authorization);
+  return nonEmpty(query) ?? bearerToken(nonEmpty(req.headers.authorization));
 }
 
 /**

@@ -1,0 +1,63 @@
+import { TEST_JWT_SECRET } from '@care-chat/testkit';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/env.js';
+
+const required = { JWT_SECRET: TEST_JWT_SECRET, WHATSAPP_APP_SECRET: 'a', WHATSAPP_VERIFY_TOKEN: 'v' };
+
+const load = (source: Record<string, string>) => () => loadConfig({ ...required, ...source });
+
+describe('CORS_ORIGINS', () => {
+  it('takes origins, or * alone', () => {
+    expect(loadConfig(required).corsOrigins).toEqual(['*']);
+    const origins = 'https://dashboard.example.com, http://localhost:4200';
+    expect(loadConfig({ ...required, CORS_ORIGINS: origins }).corsOrigins).toEqual([
+      'https://dashboard.example.com',
+      'http://localhost:4200',
+    ]);
+  });
+
+  const notAnOrigin = (item: string) =>
+    `"${item}" is not an origin (scheme://host[:port], e.g. https://dashboard.example.com)`;
+
+  it.each([
+    ['not an origin,,', 'has an empty item, got "not an origin,,"'],
+    ['not an origin', notAnOrigin('not an origin')],
+    ['https://dashboard.example.com/', notAnOrigin('https://dashboard.example.com/')],
+    ['https://dashboard.example.com/app', notAnOrigin('https://dashboard.example.com/app')],
+    ['ftp://files.example.com', notAnOrigin('ftp://files.example.com')],
+    ['dashboard.example.com', notAnOrigin('dashboard.example.com')],
+    ['*,https://dashboard.example.com', '"*" allows every origin: give it alone'],
+  ])('refuses %j, naming the variable', (value, problem) => {
+    expect(load({ CORS_ORIGINS: value })).toThrow(`invalid configuration: CORS_ORIGINS: ${problem}`);
+  });
+});
+
+describe('HOST', () => {
+  it.each(['0.0.0.0', '::', '127.0.0.1', 'localhost', 'gateway.railway.internal'])('takes %j', (host) => {
+    expect(loadConfig({ ...required, HOST: host }).host).toBe(host);
+  });
+
+  it.each(['not a host', 'gw1:3007', 'http://gw1', '-gw1', 'gw1..internal'])('refuses %j', (host) => {
+    expect(load({ HOST: host })).toThrow(
+      `invalid configuration: HOST: must be an IP address or a host name, got "${host}"`,
+    );
+  });
+});
+
+describe('secrets', () => {
+  it('refuses an HS256 JWT_SECRET shorter than 32 bytes (RFC 7518 §3.2), counting bytes, not characters', () => {
+    expect(load({ JWT_SECRET: 'change-me' })).toThrow(
+      'invalid configuration: JWT_SECRET: must be at least 32 bytes, got 9 (openssl rand -base64 32 makes one); RFC 7518 §3.2 requires it of an HS256 key',
+    );
+    expect(load({ JWT_SECRET: 'x'.repeat(31) })).toThrow('JWT_SECRET: must be at least 32 bytes, got 31');
+    expect(load({ JWT_SECRET: 'é'.repeat(16) })).not.toThrow();
+  });
+
+  it('leaves /metrics off without METRICS_TOKEN, and refuses a short one', () => {
+    expect(loadConfig(required).metricsToken).toBeUndefined();
+    expect(loadConfig({ ...required, METRICS_TOKEN: 'm'.repeat(32) }).metricsToken).toBe('m'.repeat(32));
+    expect(load({ METRICS_TOKEN: 'metrics' })).toThrow(
+      'invalid configuration: METRICS_TOKEN: must be at least 32 bytes, got 7 (openssl rand -base64 32 makes one)',
+    );
+  });
+});
