@@ -45,7 +45,7 @@ it('a job that can never succeed fails for good, stays visible, and does not hol
   expect(await job.getState()).toBe('failed');
   const failed = await tier.queue.getJob('broken-1');
   expect(failed?.attemptsMade).toBe(1);
-  expect(failed?.failedReason).toBe('invalid job: job.message.timestamp must be unix seconds');
+  expect(failed?.failedReason).toBe('invalid job: job.message.timestamp must be unix seconds, not in the future');
   const { rows } = await tier.db.query("SELECT count(*)::int AS n FROM chats WHERE customer = '919811111111'");
   expect(rows).toEqual([{ n: 0 }]);
 });

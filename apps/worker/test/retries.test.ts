@@ -127,7 +127,7 @@ describe('what fails for good', () => {
     const job = messageJob('919811112222');
     const broken = { ...job, message: { ...job.message, timestamp: 'not-a-time' } };
     await expect(processInboundJob(broken, depsOn(redis), { retried: false })).rejects.toThrow(
-      new UnrecoverableError('invalid job: job.message.timestamp must be unix seconds'),
+      new UnrecoverableError('invalid job: job.message.timestamp must be unix seconds, not in the future'),
     );
     expect(await storedCount(job.message.id)).toBe(0);
   });
