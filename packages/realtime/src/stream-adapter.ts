@@ -82,7 +82,7 @@ export function streamAdapter(options: StreamAdapterOptions) {
 
 type Namespace = {
   name: string;
-  sockets: Map<string, SessionSocket>;
+  sockets: Map<string, SessionSocket & { disconnect(close: boolean): void }>;
   _preConnectSockets: Map<string, SessionSocket>;
   server: { opts: { connectionStateRecovery?: unknown } };
   on(event: 'connection', listener: (socket: FanOutSocket & { id: string; rooms: Set<string> }) => void): void;
@@ -313,6 +313,9 @@ class StreamAdapter extends ClusterAdapter {
     }
     const session = await this.#sessions.take(pid);
     if (session === null) throw new Error('no session');
+    // The client's previous connection may still be open here, half-open and not timed out yet: its socket
+    // has the id the recovered one takes, and its close would take the recovered one's rooms along.
+    (this.nsp as unknown as Namespace).sockets.get(session.sid)?.disconnect(true);
     const missed = await missedSince(options.redis, keys.stream, this.nsp.name, session.rooms, offset, reader);
     // Socket.IO would write these at once, before the socket's middlewares have checked its token.
     this.#recovering.hold(

@@ -90,6 +90,22 @@ describe('connection state recovery across servers', () => {
     expect(client.payloads('hello')).toEqual([['before', 0]]);
   });
 
+  it('recovered on the server where its old connection is still open: the old one is let go, the new one keeps the rooms', async () => {
+    const first = await cluster().connect(0, { name: 'half-open', rooms: ['r'] });
+    await cluster().emitter.to('r').emit('hello', 'before', 0);
+    await first.received('hello', 1);
+    const { id } = first.socket;
+    const gone = first.disconnection();
+    const second = await cluster().connect(0, {}, { auth: first.credentials });
+    expect(second.socket.id).toBe(id);
+    await gone;
+    // However the old connection ends, the recovered socket stays in its rooms.
+    first.close();
+    await cluster().emitter.to('r').emit('hello', 'after', 1);
+    await second.received('hello', 1);
+    expect(second.payloads('hello')).toEqual([['after', 1]]);
+  });
+
   it('a client that left on purpose has no session to come back to', async () => {
     const { client } = await clientWithOffset();
     const { pid, offset } = client.credentials;
