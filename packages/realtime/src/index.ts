@@ -1,3 +1,4 @@
+export { type StreamAdapterOptions, streamAdapter } from './adapter.js';
 export {
   type BroadcastData,
   compareIds,
@@ -21,4 +22,3 @@ export { assertInternals, internalProblems } from './internals.js';
 export { type RealtimeKeys, realtimeKeys } from './keys.js';
 export type { Logger } from './logger.js';
 export { DEFAULT_RECOVERY_WINDOW_MS, streamRetentionMs, trimArgs } from './retention.js';
-export { type StreamAdapterOptions, streamAdapter } from './stream-adapter.js';

@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import {
   Adapter,
   type BroadcastOptions,
@@ -10,75 +9,14 @@ import {
   type Room,
   type Session,
 } from 'socket.io-adapter';
-import { Channels } from './channels.js';
+import type { Shared } from './adapter.js';
 import { type BroadcastData, EVENT_PACKET_TYPE, encodeEntry, isOrdered, isStreamId } from './codec.js';
 import { type AdapterInternals, type Broadcast, FanOut, type FanOutSocket } from './fan-out.js';
 import { assertInternals } from './internals.js';
-import { type RealtimeKeys, realtimeKeys } from './keys.js';
-import { type Logger, silentLogger } from './logger.js';
 import { RecoveringSockets } from './recovering.js';
 import { isWhole, missedSince } from './replay.js';
 import { streamRetentionMs, trimArgs } from './retention.js';
 import { type SessionRecord, type SessionSocket, SessionStore } from './session-store.js';
-import { StockEmitterBridge } from './stock-emitter.js';
-import { StreamReader } from './stream-reader.js';
-
-export interface StreamAdapterOptions {
-  /** Commands: XADD, XRANGE, SET, PUBLISH. */
-  redis: Redis;
-  /** Blocks on XREAD: a connection of its own. */
-  reader: Redis;
-  /** Pub/sub: a connection of its own. */
-  subscriber: Redis;
-  /** Of every Redis key and channel the adapter uses; its emitters must share it. */
-  prefix: string;
-  /** How long a cut connection can come back with its rooms and missed packets. */
-  recoveryWindowMs: number;
-  /**
-   * How long (ms) a broadcast may wait for the next packet to each of its sockets, to go out in the same
-   * write: for packets that are replaced soon anyway. None waits unless this says so.
-   */
-  holdBack?: (broadcast: Broadcast) => number;
-  /** The key of stock `@socket.io/redis-emitter`s whose packets to deliver too (`socket.io`); null: none. */
-  stockEmitterKey?: string | null;
-  log?: Logger;
-}
-
-/** What the adapters of one server share: one stream read loop, one subscriber, one stock-emitter bridge. */
-interface Shared {
-  options: StreamAdapterOptions & { log: Logger };
-  keys: RealtimeKeys;
-  reader: StreamReader;
-  channels: Channels;
-  bridge: StockEmitterBridge | null;
-}
-
-/**
- * A Socket.IO adapter on one Redis stream. Every broadcast (from any server, this one included, or from an
- * emitter) is an entry that each server reads and delivers locally, in stream order; its id is the offset
- * clients keep, so a client that reconnects to any server, even after the one it was on was killed, gets
- * back its rooms and exactly the packets it missed (its session comes from session-store.ts). Requests
- * between servers and their answers go over pub/sub: nothing but what must keep its order is in the stream.
- *
- * Pass the returned function as the Server's `adapter`.
- */
-export function streamAdapter(options: StreamAdapterOptions) {
-  const log = options.log ?? silentLogger;
-  const keys = realtimeKeys(options.prefix);
-  const channels = new Channels(options.subscriber, log);
-  const stockKey = options.stockEmitterKey === undefined ? 'socket.io' : options.stockEmitterKey;
-  const shared: Shared = {
-    options: { ...options, log },
-    keys,
-    reader: new StreamReader(options.reader, keys.stream, log),
-    channels,
-    bridge: stockKey === null ? null : new StockEmitterBridge(channels, stockKey, log),
-  };
-  // Socket.IO calls this with `new`, which an arrow function refuses.
-  return function adapterOf(nsp: unknown) {
-    return new StreamAdapter(nsp, shared);
-  };
-}
 
 type Namespace = {
   name: string;
@@ -102,7 +40,8 @@ const encode = ({ rooms, except, flags }: BroadcastOptions): BroadcastData['opts
 
 type Unpublished = Parameters<ClusterAdapter['publishAndReturnOffset']>[0];
 
-class StreamAdapter extends ClusterAdapter {
+/** The adapter of one namespace (see `streamAdapter` in adapter.ts), with what the server's namespaces share. */
+export class StreamAdapter extends ClusterAdapter {
   readonly #shared: Shared;
   readonly #sessions: SessionStore;
   readonly #fanOut: FanOut;
