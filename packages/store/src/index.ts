@@ -1,8 +1,20 @@
 export { type ChatListQuery, findChatByCustomer, listChats } from './chat-list.js';
 export { createPool, isChatId, type Queryable, withTransaction } from './db.js';
+export {
+  addExecutive,
+  disableExecutive,
+  type ExecutiveListing,
+  type ExecutiveLogin,
+  findExecutiveForLogin,
+  listExecutives,
+  type NewExecutive,
+  normalizeUsername,
+  resetPassword,
+} from './executives.js';
 export { type HistoryQuery, type HistoryResult, readHistory } from './history.js';
 export { type InboundMessageRecord, type IngestResult, ingestInboundMessage } from './ingest.js';
 export { migrate } from './migrate.js';
+export { hashPassword, needsRehash, SCRYPT_PARAMETERS, verifyPassword } from './password.js';
 export { dashboardStats } from './stats.js';
 export { applyMessageStatus, type StatusRecord } from './statuses.js';
 export { visibleChatType } from './visible-chat.js';

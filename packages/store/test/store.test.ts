@@ -54,7 +54,12 @@ describe('migrate', () => {
     const second = createPool(database.url, 1);
     try {
       const [a, b] = await Promise.all([migrate(pool, log), migrate(second, log)]);
-      expect([...a, ...b].sort()).toEqual(['001_chats.sql', '002_ingest_function.sql', '003_delivery_order.sql']);
+      expect([...a, ...b].sort()).toEqual([
+        '001_chats.sql',
+        '002_ingest_function.sql',
+        '003_delivery_order.sql',
+        '004_executives.sql',
+      ]);
       expect(await migrate(pool, log)).toEqual([]);
     } finally {
       await second.end();
