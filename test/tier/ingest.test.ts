@@ -153,7 +153,12 @@ describe('a chat room', () => {
     const expected = await tier.stats();
     const latest = () => (stats.get(ServerEvent.DashboardStats) ?? []).at(-1);
     if (JSON.stringify(latest()) !== JSON.stringify(expected)) {
-      await nextEvent(watcher, ServerEvent.DashboardStats, 10_000, (s) => JSON.stringify(s) === JSON.stringify(expected));
+      await nextEvent(
+        watcher,
+        ServerEvent.DashboardStats,
+        10_000,
+        (s) => JSON.stringify(s) === JSON.stringify(expected),
+      );
     }
     expect(expected.by_customer_type.Vendor?.active).toBeGreaterThan(0);
   });
