@@ -121,17 +121,10 @@ export class StreamAdapter extends ClusterAdapter {
 
   /** The connected sockets `opts` select, as the adapter's `apply` finds them, less those still held. */
   #recipients(opts: BroadcastOptions, each: (socket: FanOutSocket) => void): void {
-    const { sockets } = this.nsp as unknown as Namespace;
-    const inRooms = (rooms: Iterable<Room>) => [...rooms].flatMap((room) => [...(this.rooms.get(room) ?? [])]);
-    const except = new Set(inRooms(opts.except ?? []));
-    const seen = new Set<string>();
-    const ids = opts.rooms.size > 0 ? inRooms(opts.rooms) : this.sids.keys();
-    for (const id of ids) {
-      if (seen.has(id) || except.has(id) || this.#recovering.isHeld(id)) continue;
-      seen.add(id);
-      const socket = sockets.get(id);
-      if (socket !== undefined) each(socket as unknown as FanOutSocket);
-    }
+    const apply = (Adapter.prototype as unknown as AdapterInternals).apply;
+    apply.call(this, opts, (socket) => {
+      if (!this.#recovering.isHeld((socket as unknown as { id: string }).id)) each(socket);
+    });
   }
 
   #onPublished(raw: Buffer, response: boolean): void {
