@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { createLogger } from '@care-chat/runtime';
 import { createTestDatabase, startNode, type TestDatabase } from '@care-chat/testkit';
 import type pg from 'pg';
@@ -54,12 +55,9 @@ describe('migrate', () => {
     const second = createPool(database.url, 1);
     try {
       const [a, b] = await Promise.all([migrate(pool, log), migrate(second, log)]);
-      expect([...a, ...b].sort()).toEqual([
-        '001_chats.sql',
-        '002_ingest_function.sql',
-        '003_delivery_order.sql',
-        '004_executives.sql',
-      ]);
+      const files = (await readdir(new URL('../migrations/', import.meta.url))).filter((f) => f.endsWith('.sql'));
+      expect(files.length).toBeGreaterThanOrEqual(5);
+      expect([...a, ...b].sort()).toEqual(files.sort());
       expect(await migrate(pool, log)).toEqual([]);
     } finally {
       await second.end();
