@@ -19,7 +19,7 @@ export function requireExecutive(app: FastifyInstance): void {
       request.executive = app.verifyToken(token);
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
-      return reply.code(401).send({ error: error.code, message: 'unauthorized' });
+      return reply.code(401).send({ status: 0, error: error.code, message: 'unauthorized' });
     }
   });
 }
