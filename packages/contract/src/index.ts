@@ -5,7 +5,14 @@ export {
   isCustomerType,
   parseWhatsAppNumbers,
 } from './customer-types.js';
-export { isStatsRoom, STATS_AUDIENCES, type StatsRoom, statsOfTypes, statsRoom } from './dashboard-stats.js';
+export {
+  isStatsRoom,
+  noChats,
+  STATS_AUDIENCES,
+  type StatsRoom,
+  statsOfTypes,
+  statsRoom,
+} from './dashboard-stats.js';
 export {
   ClientEvent,
   type ClientToServerEvents,
@@ -24,12 +31,13 @@ export {
 } from './events.js';
 export { LIMITS } from './limits.js';
 export {
-  AWAITING_CUSTOMER_RESPONSE_TAG,
   CHAT_STATUSES,
   type ChatAssigned,
+  type ChatListPagination,
   type ChatReassigned,
   type ChatStatus,
   type ChatSummary,
+  type CustomerDetails,
   type DashboardCounts,
   type DashboardStats,
   DELIVERY_STATUSES,
@@ -43,6 +51,7 @@ export {
   type Message,
   type MessageStatusUpdate,
   type NoteAdded,
+  type OpenWindow,
   type Pagination,
   SENDER_TYPES,
   type SenderType,
@@ -52,7 +61,9 @@ export {
   TAG_ACTIONS,
   type TagAction,
   type TagUpdated,
+  USER_STATUSES,
   type UserLeft,
+  type UserStatus,
   type UserTyping,
   type WhatsAppMedia,
 } from './payloads.js';
@@ -65,6 +76,7 @@ export type {
   ClientRequests,
   ClientResponse,
   ClientSuccesses,
+  ConfigRequest,
   Failure,
   FetchAllChatsRequest,
   FetchChatsByUserRequest,

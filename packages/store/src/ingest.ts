@@ -15,6 +15,8 @@ export interface InboundMessageRecord {
   customer_type: CustomerType;
   /** Unix seconds, as WhatsApp sends them. */
   timestamp: string;
+  /** The job's `arrival`: the order within one second of the chat. */
+  arrival: number | null;
   kind: string;
   body: string;
   message_tag: string | null;
@@ -30,7 +32,10 @@ export interface IngestResult {
   inserted: boolean;
 }
 
-/** Stores one inbound message and updates its chat, in one round trip (see migrations/002). */
+/**
+ * Stores one inbound message and updates its chat, in one round trip (see migrations/006). The chat's
+ * `unseen_count` is its count since an executive last read or replied: the update goes to a whole room.
+ */
 export async function ingestInboundMessage(db: Queryable, record: InboundMessageRecord): Promise<IngestResult> {
   const { rows } = await db.query<{ chat: ChatRow; message: MessageRow; inserted: boolean }>(
     'SELECT chat, message, inserted FROM ingest_inbound_message($1::jsonb)',
