@@ -37,7 +37,7 @@ $$;
 -- Messages of one chat are processed concurrently, so one received earlier may be stored later: its time
 -- must still come before those received after it, and a time shown is never changed. WhatsApp wrote the
 -- message somewhere in that second: the first one stored takes its middle, one received after all those
--- stored 16 ms above them, one received before all of them 16 ms below, one received between two the middle
+-- stored 64 ms above them, one received before all of them 64 ms below, one received between two the middle
 -- of their gap (gaps are left for those). When no millisecond is left where it belongs, the next free one
 -- above its predecessor is taken: unique, and late messages past the second's end keep their order.
 CREATE FUNCTION message_time(p_chat_id bigint, p_second timestamptz, p_arrival bigint) RETURNS timestamptz
@@ -63,9 +63,9 @@ BEGIN
   IF v_below IS NULL AND v_above IS NULL THEN
     v_time := p_second + 500 * v_ms;
   ELSIF v_above IS NULL THEN
-    v_time := v_low + LEAST(16 * v_ms, v_step);
+    v_time := v_low + LEAST(64 * v_ms, v_step);
   ELSIF v_below IS NULL THEN
-    v_time := v_high - LEAST(16 * v_ms, v_step);
+    v_time := v_high - LEAST(64 * v_ms, v_step);
   ELSE
     v_time := v_low + v_step;
   END IF;
