@@ -302,10 +302,12 @@ describe('the dashboard reads', () => {
     const elsewhere = await tier.client(nodeB, 'PartnerApp', { sub: 'agent_b' });
     const from = { phoneNumberId: SAMPLE_NUMBERS.Partner, from: customer };
     const base = Math.floor(Date.now() / 1000) - 10;
-    const twoIn = nextEvent(reader, 'room_update', 10_000, (s) => s.customer === customer && s.unseen_count === 2);
+    const twoIn = [reader, elsewhere].map((client) =>
+      nextEvent(client, 'room_update', 10_000, (s) => s.customer === customer && s.unseen_count === 2),
+    );
     await post(textWebhook({ ...from, text: 'first', timestamp: base }));
     await post(textWebhook({ ...from, text: 'second', timestamp: base + 1 }));
-    const chat = await twoIn;
+    const [chat] = (await Promise.all(twoIn)) as [ChatSummary, ChatSummary];
 
     const unseen = await request(reader, ClientEvent.FetchAllChats, { search: customer });
     expect(unseen).toMatchObject({ status: 1, chats: [{ chat_id: chat.chat_id, unseen_count: 2 }] });
