@@ -31,6 +31,13 @@ export {
 } from './events.js';
 export { LIMITS } from './limits.js';
 export {
+  isMediaId,
+  MEDIA_LINK_GRANULARITY_SECONDS,
+  MEDIA_LINK_LIFETIME_SECONDS,
+  MEDIA_PATH,
+  mediaPath,
+} from './media.js';
+export {
   CHAT_STATUSES,
   type ChatAssigned,
   type ChatListPagination,
@@ -116,7 +123,7 @@ export {
   TYPE_ROOMS,
   type TypeRoom,
 } from './routes.js';
-export { type Check, isPlainObject, type Validated, type Validator } from './validation.js';
+export { type Check, isPlainObject, nestsDeeperThan, type Validated, type Validator } from './validation.js';
 export { clientValidators, validateClientEvent } from './validators.js';
 export {
   checkInboundJob,

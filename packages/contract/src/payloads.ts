@@ -100,8 +100,9 @@ export interface Message {
   message_tag: string | null;
   media_type: MediaType | null;
   media: WhatsAppMedia | null;
-  /** A URL the browser loads the media from (`<img src>`, no headers), or null: the same under both names. */
+  /** A signed link to the media the browser loads without headers; null without media. */
   mediaUrl: string | null;
+  /** The same link: the dashboard reads either. */
   media_url: string | null;
   /** With milliseconds, unique within the chat (the dashboard drops a message whose datetime it has shown). */
   datetime: IsoTime;

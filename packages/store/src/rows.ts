@@ -10,6 +10,7 @@ import type {
   SenderType,
   WhatsAppMedia,
 } from '@care-chat/contract';
+import { type MediaUrl, mediaLinks } from './media-url.js';
 
 /**
  * A `chats` row as `chat_summary_row` renders it (migrations/006): bigints as numbers, times as ISO strings
@@ -98,11 +99,7 @@ export function chatSummaryOf(row: ChatRow, unseenCount: number = row.unread_cou
   };
 }
 
-/** Where the browser loads a message's media from; the one place that decides it. */
-const mediaUrlOf = (row: MessageRow): string | null => row.media_url;
-
-export function messageOf(row: MessageRow): Message {
-  const mediaUrl = mediaUrlOf(row);
+export function messageOf(row: MessageRow, mediaUrl: MediaUrl): Message {
   return {
     message_id: String(row.id),
     chat_id: String(row.chat_id),
@@ -113,8 +110,7 @@ export function messageOf(row: MessageRow): Message {
     message_tag: row.message_tag,
     media_type: row.media_type,
     media: row.media,
-    mediaUrl,
-    media_url: mediaUrl,
+    ...mediaLinks(row.media, row.media_url, mediaUrl),
     // A sending time Date cannot read gives way to the time the message was stored.
     datetime: isoTime(row.sent_at) ?? new Date(row.created_at).toISOString(),
     seen_by: row.seen_by ?? [],

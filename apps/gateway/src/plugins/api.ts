@@ -1,7 +1,6 @@
-import { type Executive, statsOfTypes } from '@care-chat/contract';
+import { statsOfTypes } from '@care-chat/contract';
 import type { FastifyInstance } from 'fastify';
-import { bearerToken } from '../auth/bearer.js';
-import { AuthError } from '../errors.js';
+import { executiveOf, requireExecutive } from '../auth/require-executive.js';
 
 const countProperties = {
   active: { type: 'integer' },
@@ -12,16 +11,7 @@ const counts = { type: 'object', required: ['active', 'resolved', 'pending'], pr
 
 /** The dashboard's REST routes under `/api` (health aside), behind the same JWT as sockets, as a Bearer header. */
 export default async function api(app: FastifyInstance) {
-  app.decorateRequest('executive', null);
-  app.addHook('onRequest', async (request, reply) => {
-    const token = bearerToken(request.headers.authorization);
-    try {
-      request.executive = app.verifyToken(token);
-    } catch (error) {
-      if (!(error instanceof AuthError)) throw error;
-      return reply.code(401).send({ error: error.code, message: 'unauthorized' });
-    }
-  });
+  requireExecutive(app);
 
   // The dashboard reads every count at the top level of the answer, `total` being their sum.
   app.get(
@@ -43,16 +33,8 @@ export default async function api(app: FastifyInstance) {
       },
     },
     async (request) => {
-      // The hook above refused every request without an executive.
-      const stats = statsOfTypes(await app.stats.get(), (request.executive as Executive).customerTypes);
+      const stats = statsOfTypes(await app.stats.get(), executiveOf(request).customerTypes);
       return { status: 1, ...stats, total: stats.active + stats.resolved + stats.pending };
     },
   );
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Who called, once the Bearer token is verified. */
-    executive: Executive | null;
-  }
 }

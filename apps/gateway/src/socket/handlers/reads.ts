@@ -46,6 +46,7 @@ export const readHandlers = {
       customerTypes: context.socket.data.executive.customerTypes,
       page: query.page ?? 1,
       pageSize: query.page_size ?? DEFAULT_PAGE_SIZE.messages,
+      mediaUrl: context.mediaUrl,
     });
     if (!history.found) return { status: 0, message: SocketErrorMessage.chatNotFound(query.chat_id) };
     return { status: 1, messages: history.messages, pagination: history.pagination };
