@@ -9,10 +9,22 @@ export {
   listExecutives,
   type NewExecutive,
   normalizeUsername,
+  rehashPassword,
   resetPassword,
 } from './executives.js';
 export { type HistoryQuery, type HistoryResult, readHistory } from './history.js';
 export { type InboundMessageRecord, type IngestResult, ingestInboundMessage } from './ingest.js';
+export {
+  createLogin,
+  isLoginId,
+  type LoginExecutive,
+  loginStatus,
+  type NewLogin,
+  type RefreshOutcome,
+  type RevokedReason,
+  revokeLogin,
+  rotateRefreshToken,
+} from './logins.js';
 export { migrate } from './migrate.js';
 export { hashPassword, needsRehash, SCRYPT_PARAMETERS, verifyPassword } from './password.js';
 export { dashboardStats } from './stats.js';
