@@ -9,6 +9,7 @@ import cors from './plugins/cors.js';
 import drain from './plugins/drain.js';
 import errors from './plugins/errors.js';
 import health from './plugins/health.js';
+import login from './plugins/login.js';
 import metrics from './plugins/metrics.js';
 import postgres from './plugins/postgres.js';
 import queue from './plugins/queue.js';
@@ -46,6 +47,7 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
   await app.register(health);
   await app.register(metrics);
   await app.register(webhook);
+  await app.register(login);
   await app.register(api);
   return app;
 }

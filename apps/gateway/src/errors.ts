@@ -40,3 +40,12 @@ export const ForwardError = {
     message: 'The gateway holding this session did not answer in time: reconnect',
   },
 } as const;
+
+/** Messages of `{ status: 0, message }` answers of `/api/auth/*`. */
+export const LoginMessage = {
+  wrongCredentials: 'Wrong username or password',
+  tooManyAttempts: 'Too many login attempts: try again later',
+  refreshRefused: 'This session has ended: log in again',
+  outsideIssuer: 'Login is handled by the service that issues this deployment’s tokens (JWT_PUBLIC_KEY is set)',
+  switchedOff: 'Login is switched off on this deployment (LOGIN_ENABLED=false)',
+} as const;

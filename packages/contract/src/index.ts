@@ -90,6 +90,9 @@ export {
   chatRoom,
   DASHBOARD_ROOM,
   type DashboardRoom,
+  isLoginRoom,
+  type LoginRoom,
+  loginRoom,
   type Room,
   SOCKET_PATH,
 } from './rooms.js';

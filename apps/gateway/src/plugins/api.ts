@@ -19,7 +19,7 @@ export default async function api(app: FastifyInstance) {
   app.addHook('onRequest', async (request, reply) => {
     const token = bearerToken(request.headers.authorization);
     try {
-      request.executive = app.verifyToken(token);
+      request.executive = await app.authenticateToken(token);
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
       return reply.code(401).send({ error: error.code, message: 'unauthorized' });

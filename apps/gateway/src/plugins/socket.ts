@@ -3,7 +3,7 @@ import { streamAdapter } from '@care-chat/realtime';
 import fp from 'fastify-plugin';
 import { Server } from 'socket.io';
 import { RateLimiter } from '../limits/rate-limiter.js';
-import { authenticate } from '../socket/authenticate.js';
+import { authenticate, disconnectIfRevokedMeanwhile } from '../socket/authenticate.js';
 import { onConnection } from '../socket/connection.js';
 import { handshakeSubject } from '../socket/handshake-subject.js';
 import { holdDashboardStats } from '../socket/hold-back.js';
@@ -60,8 +60,11 @@ export default fp(
         });
       },
     });
-    io.use(authenticate(app.verifyToken));
-    io.on('connection', (socket) => onConnection(socket, { db: app.pg, io, stats: app.stats }, config.limits, log));
+    io.use(authenticate(app.authenticateToken));
+    io.on('connection', (socket) => {
+      onConnection(socket, { db: app.pg, io, stats: app.stats }, config.limits, log);
+      disconnectIfRevokedMeanwhile(socket, (loginId) => app.loginRevocations.isRevoked(loginId), log);
+    });
     app.decorate('io', io);
     // Closing the transports, not the sockets, makes clients see "transport close" and reconnect to
     // another node; a Socket.IO disconnect packet would tell them to stay away.
