@@ -1,5 +1,5 @@
 import { generateKeyPairSync, randomBytes, randomUUID, scrypt } from 'node:crypto';
-import { ClientEvent } from '@care-chat/contract';
+import { ClientEvent, redisKeys } from '@care-chat/contract';
 import {
   addExecutive,
   createPool,
@@ -22,13 +22,15 @@ import {
   type TestDatabase,
   uniquePrefix,
 } from '@care-chat/testkit';
+import { Redis } from 'ioredis';
 import type pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 
 const PASSWORD = 'correct horse battery staple';
 const PER_USERNAME = 6;
 const SLOW_AFTER = 3;
-const SLOW_MS = 1500;
+// Well above what a scrypt check takes on a loaded machine, so slowed and unslowed answers are told apart.
+const SLOW_MS = 2500;
 const PER_ADDRESS = 12;
 
 let database: TestDatabase;
@@ -36,10 +38,14 @@ let db: pg.Pool;
 let a: GatewayNode;
 let b: GatewayNode;
 let balancer: RandomBalancer;
+let redis: Redis;
+let keys: ReturnType<typeof redisKeys>;
 
 beforeAll(async () => {
   database = await createTestDatabase();
   const prefix = uniquePrefix();
+  keys = redisKeys(prefix);
+  redis = new Redis(inject('redisUrl'));
   const env = {
     DATABASE_URL: database.url,
     // The tests connect from 127.0.0.1, the one proxy: X-Forwarded-For gives each test an address of its own.
@@ -59,6 +65,7 @@ afterAll(async () => {
   await balancer?.close();
   await Promise.all([a, b].map((node) => node?.process.stop()));
   await db?.end();
+  redis?.disconnect();
   await database?.drop();
 });
 
@@ -282,7 +289,7 @@ describe('POST /api/auth/refresh', () => {
 describe('POST /api/auth/logout', () => {
   it("disconnects the login's sockets on the other gateway and refuses its tokens from then on", async () => {
     const { username } = await newExecutive();
-    const { accessToken, refreshToken } = (await login(username)).body as Record<string, string>;
+    const { accessToken, refreshToken } = (await login(username)).body as { accessToken: string; refreshToken: string };
     const other = (await login(username)).body.accessToken as string;
     const client = await connectDashboard(b.url, accessToken);
     const sameExecutiveOtherLogin = await connectDashboard(b.url, other);
@@ -293,10 +300,15 @@ describe('POST /api/auth/logout', () => {
     });
     expect(await cut).toBe('io server disconnect');
     for (const node of [a, b]) {
-      expect(await refusalCode(node.url, accessToken as string)).toBe('invalid_token');
-      expect(await stats(node.url, accessToken as string)).toBe(401);
+      expect(await refusalCode(node.url, accessToken)).toBe('invalid_token');
+      expect(await stats(node.url, accessToken)).toBe(401);
     }
     expect((await post(b.url, '/api/auth/refresh', { refreshToken })).status).toBe(401);
+    // Redis forgetting the revocation (a restart without its data) sends the question to PostgreSQL.
+    const key = keys.login(claimsOf(accessToken).sid as string);
+    await redis.del(key);
+    expect(await stats(a.url, accessToken)).toBe(401);
+    expect(await redis.get(key)).toBe('revoked');
     // Another login of the same executive is not touched.
     expect(sameExecutiveOtherLogin.connected).toBe(true);
     expect(await stats(a.url, other)).toBe(200);
@@ -309,6 +321,21 @@ describe('POST /api/auth/logout', () => {
       expect(await post(b.url, '/api/auth/logout', { token })).toMatchObject({ status: 200, body: { status: 1 } });
     }
     expect((await post(b.url, '/api/auth/logout', {})).status).toBe(400);
+  });
+});
+
+describe('logs', () => {
+  it('never hold a password, an access token or a refresh token', async () => {
+    const { username } = await newExecutive();
+    const { accessToken, refreshToken } = (await login(username, PASSWORD, a.url)).body as Record<string, string>;
+    const next = (await post(a.url, '/api/auth/refresh', { refreshToken })).body as Record<string, string>;
+    await post(a.url, '/api/auth/refresh', { refreshToken });
+    await post(a.url, '/api/auth/logout', { token: next.accessToken });
+    await a.process.waitForLog((line) => line.msg === 'login revoked' && line.reason === 'logout');
+    const output = a.process.output.join('\n');
+    for (const secret of [PASSWORD, accessToken, refreshToken, next.accessToken, next.refreshToken]) {
+      expect(output).not.toContain(secret);
+    }
   });
 });
 
