@@ -6,10 +6,12 @@ import auth from './plugins/auth.js';
 import cluster from './plugins/cluster.js';
 import config from './plugins/config.js';
 import cors from './plugins/cors.js';
+import customers from './plugins/customers.js';
 import drain from './plugins/drain.js';
 import errors from './plugins/errors.js';
 import health from './plugins/health.js';
 import login from './plugins/login.js';
+import media from './plugins/media.js';
 import metrics from './plugins/metrics.js';
 import postgres from './plugins/postgres.js';
 import queue from './plugins/queue.js';
@@ -49,5 +51,7 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
   await app.register(webhook);
   await app.register(login);
   await app.register(api);
+  await app.register(media);
+  await app.register(customers);
   return app;
 }

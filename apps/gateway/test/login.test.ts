@@ -191,7 +191,7 @@ describe('POST /api/auth/login', () => {
     ];
     for (const answer of answers) {
       expect(answer.status).toBe(401);
-      expect(answer.body).toEqual({ status: 0, message: 'Wrong username or password' });
+      expect(answer.body).toEqual({ status: 0, error: 'wrong_credentials', message: 'Wrong username or password' });
       expect(answer.ms).toBeGreaterThanOrEqual(scryptMs / 3);
     }
   });
@@ -213,11 +213,11 @@ describe('POST /api/auth/login', () => {
     ]) {
       const answer = await post(a.url, '/api/auth/login', body, newAddress());
       expect(answer.status, JSON.stringify(body)).toBe(400);
-      expect(answer.body).toEqual({ status: 0, message: expect.any(String) });
+      expect(answer.body).toEqual({ status: 0, error: expect.any(String), message: expect.any(String) });
     }
     const huge = await post(a.url, '/api/auth/login', { username, password: 'x'.repeat(20_000) });
     expect(huge.status).toBe(413);
-    expect(huge.body).toEqual({ status: 0, message: expect.any(String) });
+    expect(huge.body).toEqual({ status: 0, error: expect.any(String), message: expect.any(String) });
     expect(await loginCount()).toBe(before);
   });
 
@@ -262,7 +262,7 @@ describe('POST /api/auth/refresh', () => {
     const second = (await post(a.url, '/api/auth/refresh', { refreshToken: first.refreshToken })).body;
     const reuse = await post(a.url, '/api/auth/refresh', { refreshToken: first.refreshToken });
     expect(reuse.status).toBe(401);
-    expect(reuse.body).toEqual({ status: 0, message: 'This session has ended: log in again' });
+    expect(reuse.body).toEqual({ status: 0, error: 'session_ended', message: 'This session has ended: log in again' });
     expect(await cut).toBe('io server disconnect');
     // The thief's pair and the executive's pair are both dead.
     expect((await post(b.url, '/api/auth/refresh', { refreshToken: second.refreshToken })).status).toBe(401);
@@ -281,7 +281,7 @@ describe('POST /api/auth/refresh', () => {
     for (const body of [{}, { refreshToken: 42 }, { refreshToken: '' }]) {
       const answer = await post(a.url, '/api/auth/refresh', body);
       expect(answer.status).toBe(400);
-      expect(answer.body).toEqual({ status: 0, message: expect.any(String) });
+      expect(answer.body).toEqual({ status: 0, error: expect.any(String), message: expect.any(String) });
     }
   });
 });
@@ -361,7 +361,11 @@ describe('brute force', () => {
     for (const password of ['wrong', PASSWORD]) {
       const refused = await attempt(0, password);
       expect(refused.status).toBe(429);
-      expect(refused.body).toEqual({ status: 0, message: 'Too many login attempts: try again later' });
+      expect(refused.body).toEqual({
+        status: 0,
+        error: 'too_many_attempts',
+        message: 'Too many login attempts: try again later',
+      });
       expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     }
   });
@@ -418,7 +422,7 @@ describe('a deployment whose tokens come from another issuer', () => {
       ] as const) {
         const answer = await post(node.url, path, body);
         expect(answer.status).toBe(404);
-        expect(answer.body).toEqual({ status: 0, message: expect.stringMatching(message) });
+        expect(answer.body).toEqual({ status: 0, error: expect.any(String), message: expect.stringMatching(message) });
       }
     } finally {
       await node.process.stop();

@@ -1,4 +1,13 @@
 export { type ChatListQuery, findChatByCustomer, listChats } from './chat-list.js';
+export {
+  type CustomerRides,
+  type JsonObject,
+  readContextHistory,
+  readRides,
+  writeContextHistory,
+  writeCustomerDetails,
+  writeRides,
+} from './customer-records.js';
 export { createPool, isChatId, type Queryable, withTransaction } from './db.js';
 export {
   addExecutive,
@@ -25,6 +34,14 @@ export {
   revokeLogin,
   rotateRefreshToken,
 } from './logins.js';
+export {
+  MEDIA_LINK_VARIABLES,
+  type MediaUrl,
+  mediaLinkProblems,
+  mediaSignerOf,
+  NO_MEDIA_URL,
+  signedMediaUrl,
+} from './media-url.js';
 export { migrate } from './migrate.js';
 export { hashPassword, needsRehash, SCRYPT_PARAMETERS, verifyPassword } from './password.js';
 export { dashboardStats } from './stats.js';

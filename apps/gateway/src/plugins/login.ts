@@ -9,7 +9,7 @@ import { LoginAttempts } from '../auth/login-attempts.js';
 import { LoginService } from '../auth/login-service.js';
 import { createTokenSigner } from '../auth/token-signer.js';
 import { createTokenVerifier } from '../auth/token-verifier.js';
-import { LoginMessage } from '../errors.js';
+import { type HttpFailure, LoginFailure } from '../errors.js';
 
 const LOGIN_PATH = '/api/auth/login';
 const REFRESH_PATH = '/api/auth/refresh';
@@ -21,8 +21,8 @@ const TOKEN = { type: 'string', minLength: 1, maxLength: 4096 } as const;
 
 const failure = {
   type: 'object',
-  required: ['status', 'message'],
-  properties: { status: { type: 'integer' }, message: { type: 'string' } },
+  required: ['status', 'error', 'message'],
+  properties: { status: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
 } as const;
 const answers = (success: object) => ({ 200: success, '4xx': failure, '5xx': failure });
 const pair = { accessToken: { type: 'string' }, refreshToken: { type: 'string' } } as const;
@@ -64,29 +64,26 @@ const logoutSchema = {
   response: answers({ type: 'object', required: ['status'], properties: { status: { type: 'integer' } } }),
 };
 
-const refuse = (reply: FastifyReply, code: number, message: string) => reply.code(code).send({ status: 0, message });
+function refuse(reply: FastifyReply, failure: HttpFailure) {
+  if (failure.retryAfter !== undefined) reply.header('retry-after', failure.retryAfter);
+  return reply.code(failure.status).send(failure.body);
+}
 
 /** Why these routes answer nothing but a refusal here. */
-const offMessage = (app: FastifyInstance) =>
-  app.config.jwt.algorithm === 'HS256' ? LoginMessage.switchedOff : LoginMessage.outsideIssuer;
+const offFailure = (app: FastifyInstance) =>
+  app.config.jwt.algorithm === 'HS256' ? LoginFailure.switchedOff() : LoginFailure.outsideIssuer();
 
 /**
  * The dashboard's login, refresh and logout (`/api/auth/*`): the only `/api` routes without a Bearer
- * token. Errors leave as `{ status: 0, message }`, the shape the dashboard reads.
+ * token. Errors leave as every HTTP error does, `{ status: 0, error, message }`.
  */
 async function login(app: FastifyInstance) {
   // Fastify's validator coerces (`["asha"]` would become "asha", 42 "42"): a credential of the wrong type is
   // a malformed request here, not something to guess at.
   const ajv = new Ajv({ coerceTypes: false, useDefaults: false, allErrors: false });
   app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
-  app.setErrorHandler((error: Error & { statusCode?: number }, request, reply) => {
-    const status = error.statusCode !== undefined && error.statusCode >= 400 ? error.statusCode : 500;
-    if (status >= 500) request.log.error({ err: error }, 'request failed');
-    return refuse(reply, status, status >= 500 ? 'Internal error' : error.message);
-  });
-
   if (!app.config.login.enabled) {
-    const off = async (_request: unknown, reply: FastifyReply) => refuse(reply, 404, offMessage(app));
+    const off = async (_request: unknown, reply: FastifyReply) => refuse(reply, offFailure(app));
     for (const path of [LOGIN_PATH, REFRESH_PATH, LOGOUT_PATH]) app.post(path, { bodyLimit: BODY_LIMIT }, off);
     return;
   }
@@ -112,13 +109,10 @@ async function login(app: FastifyInstance) {
     async (request, reply) => {
       const { username, password, login_from: loginFrom } = request.body;
       const admission = await attempts.admit(username, proxyAddr(request.raw, config.trustProxy));
-      if ('refusedForMs' in admission) {
-        reply.header('retry-after', String(Math.max(1, Math.ceil(admission.refusedForMs / 1000))));
-        return refuse(reply, 429, LoginMessage.tooManyAttempts);
-      }
+      if ('refusedForMs' in admission) return refuse(reply, LoginFailure.tooManyAttempts(admission.refusedForMs));
       if (admission.delayMs > 0) await sleep(admission.delayMs);
       const executive = await checkCredentials(username, password);
-      if (executive === undefined) return refuse(reply, 401, LoginMessage.wrongCredentials);
+      if (executive === undefined) return refuse(reply, LoginFailure.wrongCredentials());
       await attempts.succeeded(username);
       const tokens = await logins.login(executive, loginFrom ?? null);
       const { adminid, agentNumber, name, role } = executive;
@@ -131,7 +125,7 @@ async function login(app: FastifyInstance) {
     { schema: refreshSchema, bodyLimit: BODY_LIMIT },
     async (request, reply) => {
       const tokens = await logins.refresh(request.body.refreshToken);
-      return tokens === undefined ? refuse(reply, 401, LoginMessage.refreshRefused) : { status: 1, ...tokens };
+      return tokens === undefined ? refuse(reply, LoginFailure.refreshRefused()) : { status: 1, ...tokens };
     },
   );
 
@@ -149,6 +143,6 @@ export default fp(login, {
   name: 'login',
   dependencies: ['config', 'redis', 'postgres', 'auth', 'socket'],
   fastify: '5.x',
-  // Its error handler is for its own routes.
+  // Its validator compiler is for its own routes.
   encapsulate: true,
 });

@@ -63,7 +63,7 @@ export default fp(
     });
     io.use(authenticate(app.authenticateToken));
     io.on('connection', (socket) => {
-      onConnection(socket, { db: app.pg, io, stats: app.stats }, config.limits, log);
+      onConnection(socket, { db: app.pg, io, stats: app.stats, mediaUrl: config.media.url }, config.limits, log);
       disconnectIfRevokedMeanwhile(socket, (loginId) => app.loginRevocations.isRevoked(loginId), log);
     });
     app.decorate('io', io);
