@@ -17,6 +17,8 @@ export function redisKeys(prefix: string) {
     login: (loginId: string) => `${prefix}:login:${loginId}`,
     /** Login attempts against one username, and from one client address, shared by every gateway. */
     loginAttempts: (subject: string) => `${prefix}:login-attempts:${subject}`,
+    /** The count that numbers inbound messages in the order the gateways received them. */
+    arrivals: `${prefix}:arrivals`,
     /** BullMQ's key prefix for every queue. */
     queues: `${prefix}:bull`,
   } as const;
