@@ -16,6 +16,7 @@ export {
   type TestClient,
 } from './clients.js';
 export { createTestDatabase, type TestDatabase } from './database.js';
+export { FakeGraphApi, TEST_GRAPH_TOKEN } from './fake-graph-api.js';
 export { fixtureNames, readFixture } from './fixtures.js';
 export { type GatewayNode, serviceEnv, startGateway, startWorker, uniquePrefix } from './gateway.js';
 export { malformedPayloads, type PayloadCase, validRequests } from './payload-cases.js';
