@@ -131,6 +131,7 @@ const spec = {
   LOG_LEVEL: env.oneOf(LOG_LEVELS, 'info'),
   SOCKET_MAX_PAYLOAD_BYTES: env.integer(64 * 1024, 1024, 16 * 1024 * 1024),
   RECOVERY_WINDOW_MS: env.integer(DEFAULT_RECOVERY_WINDOW_MS, 1000, 24 * 3600 * 1000),
+  ROOMS_KEPT_MS: env.integer(12 * 3600 * 1000, 0, 7 * 24 * 3600 * 1000),
   STATS_CACHE_MS: env.integer(1000, 0, 600_000),
   DASHBOARD_STATS_HOLD_MS: env.integer(250, 0, 5000),
   SOCKET_IO_EMITTER_KEY: env.string('socket.io'),
@@ -208,6 +209,7 @@ export function loadConfig(source: EnvSource) {
     logLevel: raw.LOG_LEVEL,
     socketMaxPayloadBytes: raw.SOCKET_MAX_PAYLOAD_BYTES,
     recoveryWindowMs: raw.RECOVERY_WINDOW_MS,
+    roomsKeptMs: raw.ROOMS_KEPT_MS,
     statsCacheMs: raw.STATS_CACHE_MS,
     dashboardStatsHoldMs: raw.DASHBOARD_STATS_HOLD_MS,
     // `off`: packets of stock @socket.io/redis-emitters are not taken.

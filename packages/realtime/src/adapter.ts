@@ -19,6 +19,11 @@ export interface StreamAdapterOptions {
   /** How long a cut connection can come back with its rooms and missed packets. */
   recoveryWindowMs: number;
   /**
+   * How long past the recovery window a session's rooms and data are kept for `formerSession`, so a client
+   * that comes back later can be put back where it was (though not given what it missed). Default 0: not kept.
+   */
+  formerSessionMs?: number;
+  /**
    * How long (ms) a broadcast may wait for the next packet to each of its sockets, to go out in the same
    * write: for packets that are replaced soon anyway. None waits unless this says so.
    */

@@ -22,3 +22,5 @@ export { assertInternals, internalProblems } from './internals.js';
 export { type RealtimeKeys, realtimeKeys } from './keys.js';
 export type { Logger } from './logger.js';
 export { DEFAULT_RECOVERY_WINDOW_MS, streamRetentionMs, trimArgs } from './retention.js';
+export type { SessionRecord } from './session-store.js';
+export type { StreamAdapter } from './stream-adapter.js';

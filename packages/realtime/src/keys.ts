@@ -8,6 +8,8 @@ export function realtimeKeys(prefix: string) {
     stream: `${prefix}:stream`,
     /** A recoverable socket session, by its private id. */
     session: (pid: string) => `${prefix}:session:${pid}`,
+    /** A session's rooms and data, kept past its recovery window for a client that comes back later. */
+    former: (pid: string) => `${prefix}:former:${pid}`,
     /** Marks a group of broadcasts as published, so that publishing it again does nothing. */
     published: (id: string) => `${prefix}:published:${id}`,
     /** Requests between the servers of a namespace (pub/sub: they make no sense later). */

@@ -9,20 +9,29 @@ export type SessionSocket = { pid?: string; rooms: Set<string>; data: unknown };
 
 declare module 'ioredis' {
   interface RedisCommander<Context> {
-    realtimeSessionWrite(key: string, owner: string, session: string, ttlMs: number): Result<number, Context>;
+    realtimeSessionWrite(
+      key: string,
+      former: string,
+      owner: string,
+      session: string,
+      ttlMs: number,
+      formerTtlMs: number,
+    ): Result<number, Context>;
     realtimeSessionTake(key: string, owner: string, ttlMs: number): Result<string | null, Context>;
   }
 }
 
 // A session is a hash of its owner (the adapter whose socket it is) and the session itself. Only its owner
 // writes or deletes it (an empty session deletes), so a server that learns late that a connection dropped
-// cannot overwrite what the client, recovered elsewhere since, now has there.
+// cannot overwrite what the client, recovered elsewhere since, now has there. Its former copy (KEYS[2]) is
+// written with it, when kept at all.
 const WRITE = `
 local owner = redis.call('HGET', KEYS[1], 'owner')
 if owner and owner ~= ARGV[1] then return 0 end
-if ARGV[2] == '' then redis.call('DEL', KEYS[1]) return 1 end
+if ARGV[2] == '' then redis.call('DEL', KEYS[1], KEYS[2]) return 1 end
 redis.call('HSET', KEYS[1], 'owner', ARGV[1], 'session', ARGV[2])
 redis.call('PEXPIRE', KEYS[1], ARGV[3])
+if ARGV[4] ~= '0' then redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[4]) end
 return 1`;
 
 // Recovering a session makes its recoverer the owner, in the same step.
@@ -39,6 +48,8 @@ export interface SessionStoreOptions {
   owner: string;
   keys: RealtimeKeys;
   recoveryWindowMs: number;
+  /** How long past the recovery window a session's rooms and data stay for `takeFormer`; 0: not kept. */
+  formerSessionMs: number;
   log: Logger;
   /** The socket of this node with that id, connected or still connecting. */
   socketOf: (sid: string) => SessionSocket | undefined;
@@ -67,7 +78,7 @@ export class SessionStore {
   constructor(options: SessionStoreOptions) {
     this.#opts = options;
     if (typeof (options.redis as { realtimeSessionWrite?: unknown }).realtimeSessionWrite !== 'function') {
-      options.redis.defineCommand('realtimeSessionWrite', { numberOfKeys: 1, lua: WRITE });
+      options.redis.defineCommand('realtimeSessionWrite', { numberOfKeys: 2, lua: WRITE });
       options.redis.defineCommand('realtimeSessionTake', { numberOfKeys: 1, lua: TAKE });
     }
     options.redis.on('ready', () => {
@@ -99,7 +110,7 @@ export class SessionStore {
     this.#pids.delete(sid);
     if (!this.#persisted.delete(sid) && pid !== undefined) {
       const { redis, keys, owner } = this.#opts;
-      void redis.realtimeSessionWrite(keys.session(pid), owner, '', 0).catch(() => {});
+      void redis.realtimeSessionWrite(keys.session(pid), keys.former(pid), owner, '', 0, 0).catch(() => {});
     }
   }
 
@@ -107,6 +118,16 @@ export class SessionStore {
   async take(pid: string): Promise<SessionRecord | null> {
     const { redis, keys, owner, recoveryWindowMs } = this.#opts;
     const raw = await redis.realtimeSessionTake(keys.session(pid), owner, recoveryWindowMs);
+    return raw === null ? null : (JSON.parse(raw) as SessionRecord);
+  }
+
+  /**
+   * The rooms and data session `pid` had, once only, for a new connection of the client that had it: kept
+   * past the recovery window, they tell where it was, though no longer what it missed. Null when not kept.
+   */
+  async takeFormer(pid: string): Promise<SessionRecord | null> {
+    if (this.#opts.formerSessionMs === 0) return null;
+    const raw = await this.#opts.redis.getdel(this.#opts.keys.former(pid));
     return raw === null ? null : (JSON.parse(raw) as SessionRecord);
   }
 
@@ -130,13 +151,21 @@ export class SessionStore {
   #write(sessions: readonly SessionRecord[]): void {
     if (sessions.length === 0) return;
     const { redis, keys, owner, recoveryWindowMs } = this.#opts;
+    const formerTtl = this.#formerTtl();
     const pipeline = redis.pipeline();
     for (const session of sessions) {
-      pipeline.realtimeSessionWrite(keys.session(session.pid), owner, JSON.stringify(session), recoveryWindowMs);
+      const { pid } = session;
+      const json = JSON.stringify(session);
+      pipeline.realtimeSessionWrite(keys.session(pid), keys.former(pid), owner, json, recoveryWindowMs, formerTtl);
     }
     pipeline
       .exec()
       .catch((err: Error) => this.#opts.log.debug({ err }, 'sessions not written; written again on reconnect'));
+  }
+
+  #formerTtl(): number {
+    const { formerSessionMs, recoveryWindowMs } = this.#opts;
+    return formerSessionMs === 0 ? 0 : recoveryWindowMs + formerSessionMs;
   }
 
   /** Extends the next `count` sessions, going round the sockets here. */
@@ -151,6 +180,7 @@ export class SessionStore {
         if (next.done === true) break;
       }
       pipeline.pexpire(this.#opts.keys.session(next.value), this.#opts.recoveryWindowMs);
+      if (this.#opts.formerSessionMs > 0) pipeline.pexpire(this.#opts.keys.former(next.value), this.#formerTtl());
     }
     pipeline
       .exec()

@@ -63,6 +63,7 @@ export class StreamAdapter extends ClusterAdapter {
       owner: this.uid,
       keys,
       recoveryWindowMs: options.recoveryWindowMs,
+      formerSessionMs: options.formerSessionMs ?? 0,
       log: options.log,
       socketOf: (sid) => namespace.sockets.get(sid) ?? namespace._preConnectSockets.get(sid),
     });
@@ -256,6 +257,15 @@ export class StreamAdapter extends ClusterAdapter {
       missed.map(({ id, data }) => this.#prepare(data, id)),
     );
     return { ...session, missedPackets: [] };
+  }
+
+  /**
+   * The rooms and data of session `pid` when it can no longer be recovered, once, for the client that had
+   * it (its handshake still names it: `socket.handshake.auth.pid`); null when not kept (`formerSessionMs`).
+   * What to take back from it is the caller's to decide: it is what a client claims.
+   */
+  formerSession(pid: string): Promise<SessionRecord | null> {
+    return this.#sessions.takeFormer(pid);
   }
 
   override close(): void {

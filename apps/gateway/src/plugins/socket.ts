@@ -38,6 +38,7 @@ export default fp(
         subscriber: app.redis.sub,
         prefix: redisKeys(config.redisKeyPrefix).realtime,
         recoveryWindowMs: config.recoveryWindowMs,
+        formerSessionMs: config.roomsKeptMs,
         holdBack: holdDashboardStats(config.dashboardStatsHoldMs),
         stockEmitterKey: config.socketIoEmitterKey,
         log: log.child({ module: 'adapter' }),

@@ -1,11 +1,12 @@
 import { ServerEvent, statsOfTypes } from '@care-chat/contract';
+import type { StreamAdapter } from '@care-chat/realtime';
 import type { Log } from '@care-chat/runtime';
 import { TokenBucket } from '../limits/token-bucket.js';
 import { WorkQueue } from '../limits/work-queue.js';
 import { answerEvents, type HandlerContext } from './answer.js';
 import { handlers } from './handler-table.js';
 import { trimHandshake } from './handshake-token.js';
-import { connectionRooms, leaveRoomsNoLongerAllowed } from './room-access.js';
+import { connectionRooms, leaveRoomsNoLongerAllowed, rejoinFormerRooms } from './room-access.js';
 import type { GatewaySocket } from './types.js';
 
 type Services = Omit<HandlerContext, 'socket' | 'log' | 'rate' | 'work'>;
@@ -50,6 +51,11 @@ export function onConnection(socket: GatewaySocket, services: Services, limits: 
   const { executive } = socket.data;
   socket.data.chatTypes ??= {};
   if (socket.recovered) leaveRoomsNoLongerAllowed(socket);
+  else {
+    rejoinFormerRooms(socket, socket.nsp.adapter as unknown as StreamAdapter).catch((err: unknown) =>
+      context.log.warn({ err }, 'former rooms not taken back'),
+    );
+  }
   void socket.join(connectionRooms(executive));
   // The upgrade request (its raw headers, parser and buffers) is not needed past the handshake, whose
   // headers and query Socket.IO keeps apart; letting it go is Socket.IO's own advice on memory.

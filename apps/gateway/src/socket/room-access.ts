@@ -7,8 +7,10 @@ import {
   isStatsRoom,
   isTypeRoom,
   type Room,
+  type SocketData,
   statsRoom,
 } from '@care-chat/contract';
+import type { StreamAdapter } from '@care-chat/realtime';
 import type { GatewaySocket } from './types.js';
 
 /** Where every socket is from its connection: everyone's room, and the counts of the types it may see. */
@@ -17,9 +19,8 @@ export function connectionRooms(executive: Executive): Room[] {
   return stats === null ? [DASHBOARD_ROOM] : [DASHBOARD_ROOM, stats];
 }
 
-/** Whether the token of `socket` allows it in `room` (joining chats checked the database already). */
-function mayStayIn(socket: GatewaySocket, room: string): boolean {
-  const { executive, chatTypes } = socket.data;
+/** Whether `executive`'s token allows it in `room` (joining chats checked the database already). */
+function mayBeIn({ executive, chatTypes }: SocketData, room: string): boolean {
   const allowed = executive.customerTypes;
   const chatId = chatIdOfRoom(room);
   if (chatId !== null) {
@@ -38,5 +39,28 @@ function mayStayIn(socket: GatewaySocket, room: string): boolean {
  * a token that allows every type.
  */
 export function leaveRoomsNoLongerAllowed(socket: GatewaySocket): void {
-  for (const room of socket.rooms) if (!mayStayIn(socket, room)) void socket.leave(room);
+  for (const room of socket.rooms) if (!mayBeIn(socket.data, room)) void socket.leave(room);
+}
+
+/**
+ * A dashboard that comes back after the recovery window sends nothing again, so a new socket is put back
+ * in the type rooms and chats its client's former session had (kept by the adapter for `ROOMS_KEPT_MS`),
+ * as far as its token allows: they are the page's list and its open chats, though what was missed meanwhile
+ * is not replayed (the page refetches its list when a row it does not have arrives). The session is what the
+ * client names in its handshake, so it counts only if it was the same executive's.
+ */
+export async function rejoinFormerRooms(socket: GatewaySocket, adapter: StreamAdapter): Promise<void> {
+  const { pid } = socket.handshake.auth as { pid?: unknown };
+  if (typeof pid !== 'string') return;
+  const former = await adapter.formerSession(pid);
+  const data = former?.data as Partial<SocketData> | undefined;
+  if (former === null || data?.executive?.id !== socket.data.executive.id) return;
+  const chatTypes = data.chatTypes ?? {};
+  const back = { executive: socket.data.executive, chatTypes };
+  const rooms = former.rooms.filter((room) => (isTypeRoom(room) || chatIdOfRoom(room) !== null) && mayBeIn(back, room));
+  for (const room of rooms) {
+    const chatId = chatIdOfRoom(room);
+    if (chatId !== null && chatTypes[chatId] !== undefined) socket.data.chatTypes[chatId] = chatTypes[chatId];
+  }
+  await socket.join(rooms);
 }
