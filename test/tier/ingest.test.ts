@@ -143,6 +143,7 @@ describe('a chat room', () => {
       media_type: 'image',
       media: expect.objectContaining({ caption: 'Damaged box', mime_type: 'image/jpeg' }),
       mediaUrl: null,
+      media_url: null,
       datetime: expect.stringMatching(ISO_UTC),
       seen_by: [],
       wamid: image.id,

@@ -6,9 +6,11 @@ import auth from './plugins/auth.js';
 import cluster from './plugins/cluster.js';
 import config from './plugins/config.js';
 import cors from './plugins/cors.js';
+import customers from './plugins/customers.js';
 import drain from './plugins/drain.js';
 import errors from './plugins/errors.js';
 import health from './plugins/health.js';
+import media from './plugins/media.js';
 import metrics from './plugins/metrics.js';
 import postgres from './plugins/postgres.js';
 import queue from './plugins/queue.js';
@@ -47,5 +49,7 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
   await app.register(metrics);
   await app.register(webhook);
   await app.register(api);
+  await app.register(media);
+  await app.register(customers);
   return app;
 }

@@ -2,7 +2,8 @@ import { createPublicKey } from 'node:crypto';
 import { isIP } from 'node:net';
 import { DEFAULT_REDIS_KEY_PREFIX } from '@care-chat/contract';
 import { DEFAULT_RECOVERY_WINDOW_MS } from '@care-chat/realtime';
-import { type EnvSource, env, type Field, LOG_LEVELS, parseEnv } from '@care-chat/runtime';
+import { type EnvSource, env, type Field, LOG_LEVELS, parseEnv, secretProblem } from '@care-chat/runtime';
+import { MEDIA_LINK_VARIABLES, mediaLinkProblems, mediaSignerOf, signedMediaUrl } from '@care-chat/store';
 import proxyAddr from '@fastify/proxy-addr';
 import { InternalNetwork, PRIVATE_NETWORK, parseCidr } from './cluster/internal-network.js';
 
@@ -95,22 +96,8 @@ const corsOrigins: Field<readonly string[]> = (raw) => {
   return origins;
 };
 
-// RFC 7518 §3.2: an HS256 key is at least as long as the hash, 256 bits. The metrics token gets the same.
-const MIN_SECRET_BYTES = 32;
-
-/** Why `value` is too short to be a secret, or null. */
-function secretProblem(value: string): string | null {
-  const bytes = Buffer.byteLength(value);
-  return bytes >= MIN_SECRET_BYTES
-    ? null
-    : `must be at least ${MIN_SECRET_BYTES} bytes, got ${bytes} (openssl rand -base64 32 makes one)`;
-}
-
-const optionalSecret: Field<string | undefined> = (raw) => {
-  const problem = raw === undefined ? null : secretProblem(raw);
-  if (problem !== null) throw new Error(problem);
-  return raw;
-};
+// RFC 7518 §3.2 bounds an HS256 key (the runtime's `secretProblem`); the metrics token gets the same.
+const optionalSecret = env.secret();
 
 const spec = {
   PORT: env.integer(3000, 0, 65535),
@@ -146,6 +133,13 @@ const spec = {
   DRAIN_DELAY_MS: env.integer(2000, 0, 600_000),
   SHUTDOWN_TIMEOUT_MS: env.integer(15_000, 1000, 600_000),
   METRICS_TOKEN: optionalSecret,
+  WHATSAPP_ACCESS_TOKEN: env.optionalString(),
+  WHATSAPP_API_BASE_URL: env.url('https://graph.facebook.com/v21.0', ['https:', 'http:']),
+  WHATSAPP_TIMEOUT_MS: env.integer(10_000, 100, 120_000),
+  // WhatsApp's own largest media: documents, 100 MB.
+  MEDIA_MAX_BYTES: env.integer(100 * 1024 * 1024, 1024, 2 * 1024 * 1024 * 1024),
+  ...MEDIA_LINK_VARIABLES,
+  SERVICE_TOKENS: env.secrets(),
 };
 
 function checkJwtKey(values: { JWT_SECRET: string | undefined; JWT_PUBLIC_KEY: string | undefined }): string[] {
@@ -186,7 +180,12 @@ function checkInternalUrl(values: {
 export const GATEWAY_VARIABLES = Object.keys(spec);
 
 export function loadConfig(source: EnvSource) {
-  const raw = parseEnv(source, spec, (values) => [...checkJwtKey(values), ...checkInternalUrl(values)]);
+  const raw = parseEnv(source, spec, (values) => [
+    ...checkJwtKey(values),
+    ...checkInternalUrl(values),
+    ...mediaLinkProblems(values),
+  ]);
+  const mediaSigner = mediaSignerOf(raw);
   const publicKey = raw.JWT_PUBLIC_KEY === undefined ? undefined : normalizePem(raw.JWT_PUBLIC_KEY);
   const jwt: JwtConfig = {
     key: publicKey ?? raw.JWT_SECRET ?? '',
@@ -228,6 +227,21 @@ export function loadConfig(source: EnvSource) {
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
     // Unset: no /metrics route at all.
     metricsToken: raw.METRICS_TOKEN,
+    graph: Object.freeze({
+      // Unset: media downloads are answered 503, saying so.
+      accessToken: raw.WHATSAPP_ACCESS_TOKEN,
+      // Paths are appended with their own slash.
+      baseUrl: raw.WHATSAPP_API_BASE_URL.replace(/\/+$/, ''),
+      timeoutMs: raw.WHATSAPP_TIMEOUT_MS,
+    }),
+    media: Object.freeze({
+      maxBytes: raw.MEDIA_MAX_BYTES,
+      // Unset (no PUBLIC_URL and MEDIA_URL_SECRET): messages carry no links, and /api/media/* is absent.
+      signer: mediaSigner,
+      url: signedMediaUrl(mediaSigner),
+    }),
+    // Unset: the routes other company systems write through are absent.
+    serviceTokens: raw.SERVICE_TOKENS,
   });
 }
 

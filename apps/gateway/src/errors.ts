@@ -40,3 +40,42 @@ export const ForwardError = {
     message: 'The gateway holding this session did not answer in time: reconnect',
   },
 } as const;
+
+/** An HTTP answer `{ status: 0, error, message }` with its status. */
+export class HttpFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: string,
+    message: string,
+    /** Passed on as `Retry-After`. */
+    readonly retryAfter?: string,
+  ) {
+    super(message);
+    this.name = 'HttpFailure';
+  }
+
+  get body() {
+    return { status: 0, error: this.error, message: this.message } as const;
+  }
+}
+
+/** Why media could not be served. */
+export const MediaFailure = {
+  notFound: (id: string) => new HttpFailure(404, 'media_not_found', `No media ${id} at WhatsApp (or it was deleted)`),
+  tooLarge: (size: number, max: number) =>
+    new HttpFailure(413, 'media_too_large', `The media has ${size} bytes, more than the ${max} this tier relays`),
+  rateLimited: (retryAfter: string | undefined) =>
+    new HttpFailure(429, 'whatsapp_rate_limited', 'WhatsApp is limiting requests: try again later', retryAfter),
+  tokenRefused: () =>
+    new HttpFailure(502, 'whatsapp_token_refused', "WhatsApp refused this tier's access token (WHATSAPP_ACCESS_TOKEN)"),
+  upstream: (status: number) =>
+    new HttpFailure(502, 'whatsapp_error', `WhatsApp answered ${status} for the media: try again later`),
+  sizeMismatch: (declared: number, sent: number) =>
+    new HttpFailure(502, 'whatsapp_error', `WhatsApp declared ${declared} bytes for the media and sent ${sent}`),
+  unreachable: () => new HttpFailure(502, 'whatsapp_unreachable', 'WhatsApp could not be reached: try again later'),
+  timeout: () => new HttpFailure(504, 'whatsapp_timeout', 'WhatsApp did not answer in time: try again later'),
+  notConfigured: () =>
+    new HttpFailure(503, 'whatsapp_not_configured', 'This tier has no WhatsApp access token (WHATSAPP_ACCESS_TOKEN)'),
+  forged: () => new HttpFailure(403, 'bad_signature', 'This media link is not valid'),
+  expired: () => new HttpFailure(403, 'link_expired', 'This media link has expired: open the chat again for a new one'),
+} as const;

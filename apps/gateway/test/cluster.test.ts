@@ -196,7 +196,11 @@ describe('forwarding a request to the gateway holding its session', () => {
       expect({ url, status: answer.status, body: await answer.json() }).toEqual({
         url,
         status: 502,
-        body: { error: 'peer_unavailable', message: 'The gateway holding this session cannot be reached: reconnect' },
+        body: {
+          status: 0,
+          error: 'peer_unavailable',
+          message: 'The gateway holding this session cannot be reached: reconnect',
+        },
       });
       expect(await upgradeAnswer(sessionOf(owner))).toBe('HTTP/1.1 502 Bad Gateway');
     }

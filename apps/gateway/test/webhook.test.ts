@@ -101,7 +101,7 @@ describe('POST /webhooks/whatsapp', () => {
   ])('refuses $name with 401 and queues nothing', async ({ secret, init }) => {
     const answer = await postWebhook(node.url, text('919800000011'), secret, init);
     expect(answer.status).toBe(401);
-    expect(JSON.parse(answer.text)).toEqual({ error: 'invalid_signature', message: expect.any(String) });
+    expect(JSON.parse(answer.text)).toEqual({ status: 0, error: 'invalid_signature', message: expect.any(String) });
     expect(await queuedIds()).toEqual([]);
   });
 
@@ -151,6 +151,7 @@ describe('POST /webhooks/whatsapp', () => {
       );
       expect(answer.status).toBe(400);
       expect(JSON.parse(answer.text)).toEqual({
+        status: 0,
         error: 'malformed_payload',
         message: expect.stringMatching(/timestamp/),
       });
@@ -167,7 +168,11 @@ describe('POST /webhooks/whatsapp', () => {
     for (let attempt = 0; attempt < 2; attempt++) {
       const answer = await postWebhook(node.url, raw, TEST_APP_SECRET);
       expect(answer.status).toBe(400);
-      expect(JSON.parse(answer.text)).toEqual({ error: 'malformed_payload', message: expect.stringMatching(/deeper/) });
+      expect(JSON.parse(answer.text)).toEqual({
+        status: 0,
+        error: 'malformed_payload',
+        message: expect.stringMatching(/deeper/),
+      });
     }
     expect(await queuedIds()).toEqual([]);
   });
@@ -260,7 +265,7 @@ describe('when Redis cannot take the jobs', () => {
       const linesBefore = gateway.process.logs.length;
       const refused = await postWebhook(gateway.url, text('919800000015'), TEST_APP_SECRET);
       expect(refused.status).toBe(503);
-      expect(JSON.parse(refused.text)).toEqual({ error: 'queue_unavailable', message: expect.any(String) });
+      expect(JSON.parse(refused.text)).toEqual({ status: 0, error: 'queue_unavailable', message: expect.any(String) });
       await own.start();
       const queueBack = (line: { msg: string; redis?: unknown }) =>
         line.msg === 'redis ready' && line.redis === 'gateway-queue';
@@ -282,11 +287,11 @@ describe('GET /api/dashboard/stats', () => {
   it('needs a valid Bearer token', async () => {
     const none = await fetch(`${node.url}/api/dashboard/stats`);
     expect(none.status).toBe(401);
-    expect(await none.json()).toEqual({ error: 'missing_token', message: 'unauthorized' });
+    expect(await none.json()).toEqual({ status: 0, error: 'missing_token', message: 'unauthorized' });
     const expired = await fetch(`${node.url}/api/dashboard/stats`, {
       headers: { authorization: `Bearer ${signToken({}, { expiresInS: -5 })}` },
     });
-    expect(await expired.json()).toEqual({ error: 'token_expired', message: 'unauthorized' });
+    expect(await expired.json()).toEqual({ status: 0, error: 'token_expired', message: 'unauthorized' });
   });
 
   it('answers { status: 1, data: { active, resolved, awaiting_customer_response } }', async () => {
@@ -306,10 +311,10 @@ describe('GET /api/dashboard/stats', () => {
 });
 
 describe('errors', () => {
-  it('answers an unknown route with 404 { error, message }', async () => {
+  it('answers an unknown route with 404 { status: 0, error, message }', async () => {
     const response = await fetch(`${node.url}/api/nothing-here?token=secret`);
     expect(response.status).toBe(404);
-    expect(await response.json()).toEqual({ error: 'not_found', message: 'No route GET /api/nothing-here' });
+    expect(await response.json()).toEqual({ status: 0, error: 'not_found', message: 'No route GET /api/nothing-here' });
   });
 });
 
@@ -340,6 +345,7 @@ describe('GET /metrics', () => {
     expect(response.headers.get('www-authenticate')).toBe('Bearer');
     expect(response.headers.get('access-control-allow-origin')).toBeNull();
     expect(await response.json()).toEqual({
+      status: 0,
       error: 'unauthorized',
       message: 'Send Authorization: Bearer <METRICS_TOKEN>',
     });

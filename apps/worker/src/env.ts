@@ -1,6 +1,7 @@
 import { CUSTOMER_TYPES, DEFAULT_REDIS_KEY_PREFIX, parseWhatsAppNumbers } from '@care-chat/contract';
 import { DEFAULT_RECOVERY_WINDOW_MS } from '@care-chat/realtime';
 import { type EnvSource, env, LOG_LEVELS, parseEnv } from '@care-chat/runtime';
+import { MEDIA_LINK_VARIABLES, mediaLinkProblems, mediaSignerOf, signedMediaUrl } from '@care-chat/store';
 
 const spec = {
   REDIS_URL: env.url('redis://127.0.0.1:6379', ['redis:', 'rediss:']),
@@ -15,13 +16,14 @@ const spec = {
   STATS_INTERVAL_MS: env.integer(1000, 10, 60_000),
   STARTUP_TIMEOUT_MS: env.integer(10_000, 500, 600_000),
   SHUTDOWN_TIMEOUT_MS: env.integer(30_000, 1000, 600_000),
+  ...MEDIA_LINK_VARIABLES,
 };
 
 /** Every variable the worker reads, for the README's table to be checked against. */
 export const WORKER_VARIABLES = Object.keys(spec);
 
 export function loadConfig(source: EnvSource) {
-  const raw = parseEnv(source, spec);
+  const raw = parseEnv(source, spec, mediaLinkProblems);
   return Object.freeze({
     redisUrl: raw.REDIS_URL,
     redisKeyPrefix: raw.REDIS_KEY_PREFIX,
@@ -35,6 +37,8 @@ export function loadConfig(source: EnvSource) {
     statsIntervalMs: raw.STATS_INTERVAL_MS,
     startupTimeoutMs: raw.STARTUP_TIMEOUT_MS,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
+    // The links in `new_message`, signed as the gateway that serves them checks; none without the variables.
+    mediaUrl: signedMediaUrl(mediaSignerOf(raw)),
   });
 }
 

@@ -41,3 +41,25 @@ describe('worker configuration', () => {
     ]);
   });
 });
+
+describe('media links', () => {
+  const secret = 'm'.repeat(32);
+
+  it('are made with PUBLIC_URL and MEDIA_URL_SECRET, and not without', () => {
+    const url = loadConfig({ PUBLIC_URL: 'https://chat.example.com', MEDIA_URL_SECRET: secret }).mediaUrl('123');
+    expect(url).toMatch(/^https:\/\/chat\.example\.com\/api\/media\/123\?exp=\d+&sig=[\w-]{43}$/);
+    expect(loadConfig({}).mediaUrl('123')).toBeNull();
+  });
+
+  it('refuse one of the two without the other, a short secret and an origin with a path', () => {
+    expect(problemsOf({ PUBLIC_URL: 'https://chat.example.com' })).toEqual([
+      'PUBLIC_URL and MEDIA_URL_SECRET: set both (signed media links) or neither',
+    ]);
+    expect(problemsOf({ PUBLIC_URL: 'https://chat.example.com', MEDIA_URL_SECRET: 'short' })[0]).toBe(
+      'MEDIA_URL_SECRET: must be at least 32 bytes, got 5 (openssl rand -base64 32 makes one)',
+    );
+    expect(problemsOf({ PUBLIC_URL: 'https://chat.example.com/app', MEDIA_URL_SECRET: secret })[0]).toContain(
+      'PUBLIC_URL: must be an origin',
+    );
+  });
+});

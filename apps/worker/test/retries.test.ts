@@ -1,6 +1,6 @@
 import type { InboundMessageJob } from '@care-chat/contract';
 import { createLogger } from '@care-chat/runtime';
-import { createPool, migrate } from '@care-chat/store';
+import { createPool, migrate, NO_MEDIA_URL } from '@care-chat/store';
 import { createTestDatabase, RedisServer, SAMPLE_NUMBERS, type TestDatabase, textMessage } from '@care-chat/testkit';
 import { UnrecoverableError } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -35,7 +35,11 @@ const depsOn = (connection: Redis): ProcessorDeps => ({
   db,
   emitter: dashboardEmitter(connection, 'retries', 60_000),
   stats: { changed: () => undefined },
-  config: { customerTypeByNumber: new Map([[SAMPLE_NUMBERS.Partner, 'Partner']]), defaultCustomerType: 'Customer' },
+  config: {
+    customerTypeByNumber: new Map([[SAMPLE_NUMBERS.Partner, 'Partner']]),
+    defaultCustomerType: 'Customer',
+    mediaUrl: NO_MEDIA_URL,
+  },
   log,
 });
 

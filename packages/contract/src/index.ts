@@ -24,6 +24,13 @@ export {
 } from './events.js';
 export { LIMITS } from './limits.js';
 export {
+  isMediaId,
+  MEDIA_LINK_GRANULARITY_SECONDS,
+  MEDIA_LINK_LIFETIME_SECONDS,
+  MEDIA_PATH,
+  mediaPath,
+} from './media.js';
+export {
   AWAITING_CUSTOMER_RESPONSE_TAG,
   CHAT_STATUSES,
   type ChatAssigned,
@@ -104,7 +111,7 @@ export {
   TYPE_ROOMS,
   type TypeRoom,
 } from './routes.js';
-export { type Check, isPlainObject, type Validated, type Validator } from './validation.js';
+export { type Check, isPlainObject, nestsDeeperThan, type Validated, type Validator } from './validation.js';
 export { clientValidators, validateClientEvent } from './validators.js';
 export {
   checkInboundJob,

@@ -82,7 +82,10 @@ export interface Message {
   message_tag: string | null;
   media_type: MediaType | null;
   media: WhatsAppMedia | null;
+  /** A signed link to the media the browser loads without headers; null without media. */
   mediaUrl: string | null;
+  /** The same link: the dashboard reads either. */
+  media_url: string | null;
   datetime: IsoTime;
   seen_by: string[];
   wamid: string | null;

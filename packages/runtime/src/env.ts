@@ -39,6 +39,22 @@ export function parseEnv<S extends Record<string, Field<unknown>>>(
   return Object.freeze(values) as Parsed<S>;
 }
 
+// RFC 7518 §3.2: an HMAC-SHA256 key is at least as long as the hash, 256 bits.
+const MIN_SECRET_BYTES = 32;
+
+/** Why `value` is too short to be a secret, or null. */
+export function secretProblem(value: string): string | null {
+  const bytes = Buffer.byteLength(value);
+  return bytes >= MIN_SECRET_BYTES
+    ? null
+    : `must be at least ${MIN_SECRET_BYTES} bytes, got ${bytes} (openssl rand -base64 32 makes one)`;
+}
+
+function checkSecret(value: string): void {
+  const problem = secretProblem(value);
+  if (problem !== null) throw new Error(problem);
+}
+
 function required(raw: string | undefined): string {
   if (raw === undefined) throw new Error('is required');
   return raw;
@@ -78,6 +94,26 @@ export const env = {
       if (!protocols.includes(url.protocol)) throw new Error(`must use one of: ${protocols.join(', ')}`);
       return value;
     },
+
+  /** Optional; when set, at least 32 bytes. */
+  secret: (): Field<string | undefined> => (raw) => {
+    if (raw !== undefined) checkSecret(raw);
+    return raw;
+  },
+
+  /** Optional; when set, one or more secrets separated by commas (so one can be rotated out), each a `secret`. */
+  secrets: (): Field<readonly string[] | undefined> => (raw) =>
+    raw === undefined ? undefined : env.list([], checkSecret)(raw),
+
+  /** Optional; when set, an origin as a browser writes it: scheme://host[:port], http or https, no path. */
+  origin: (): Field<string | undefined> => (raw) => {
+    if (raw === undefined) return undefined;
+    const url = URL.parse(raw);
+    if (url === null || !['http:', 'https:'].includes(url.protocol) || url.origin !== raw) {
+      throw new Error(`must be an origin (scheme://host[:port], e.g. https://chat.example.com), got "${raw}"`);
+    }
+    return raw;
+  },
 
   oneOf:
     <T extends string>(values: readonly T[], fallback: T): Field<T> =>

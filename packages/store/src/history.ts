@@ -2,6 +2,7 @@ import type { ChatSummary, CustomerType, Message, Pagination } from '@care-chat/
 import type pg from 'pg';
 import { paginationOf } from './chat-list.js';
 import { isChatId, withTransaction } from './db.js';
+import { type MediaUrl, NO_MEDIA_URL } from './media-url.js';
 import { type ChatRow, chatSummaryOf, type MessageRow, messageOf } from './rows.js';
 
 export interface HistoryQuery {
@@ -11,6 +12,8 @@ export interface HistoryQuery {
   customerTypes: readonly CustomerType[];
   page: number;
   pageSize: number;
+  /** Links for the messages' media; without it they carry none. */
+  mediaUrl?: MediaUrl;
 }
 
 export type HistoryResult =
@@ -70,7 +73,7 @@ export async function readHistory(pool: pg.Pool, query: HistoryQuery): Promise<H
     ];
     return {
       found: true,
-      messages: page.rows.map((row) => messageOf(row.message)),
+      messages: page.rows.map((row) => messageOf(row.message, query.mediaUrl ?? NO_MEDIA_URL)),
       pagination: paginationOf(query.page, query.pageSize, count.rows[0]?.total ?? 0),
       chat: chatSummaryOf(after ?? before),
       changed,

@@ -1,4 +1,13 @@
 export { type ChatListQuery, findChatByCustomer, listChats } from './chat-list.js';
+export {
+  type CustomerRides,
+  type JsonObject,
+  readContextHistory,
+  readRides,
+  writeContextHistory,
+  writeCustomerDetails,
+  writeRides,
+} from './customer-records.js';
 export { createPool, isChatId, type Queryable, withTransaction } from './db.js';
 export {
   addExecutive,
@@ -13,6 +22,14 @@ export {
 } from './executives.js';
 export { type HistoryQuery, type HistoryResult, readHistory } from './history.js';
 export { type InboundMessageRecord, type IngestResult, ingestInboundMessage } from './ingest.js';
+export {
+  MEDIA_LINK_VARIABLES,
+  type MediaUrl,
+  mediaLinkProblems,
+  mediaSignerOf,
+  NO_MEDIA_URL,
+  signedMediaUrl,
+} from './media-url.js';
 export { migrate } from './migrate.js';
 export { hashPassword, needsRehash, SCRYPT_PARAMETERS, verifyPassword } from './password.js';
 export { dashboardStats } from './stats.js';

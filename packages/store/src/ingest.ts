@@ -1,6 +1,7 @@
 import type { ChatSummary, CustomerType, MediaType, Message, WhatsAppMedia } from '@care-chat/contract';
 import type { Queryable } from './db.js';
 import { toJsonb } from './jsonb.js';
+import { type MediaUrl, NO_MEDIA_URL } from './media-url.js';
 import { type ChatRow, chatSummaryOf, type MessageRow, messageOf } from './rows.js';
 
 export interface InboundMessageRecord {
@@ -30,13 +31,20 @@ export interface IngestResult {
   inserted: boolean;
 }
 
-/** Stores one inbound message and updates its chat, in one round trip (see migrations/002). */
-export async function ingestInboundMessage(db: Queryable, record: InboundMessageRecord): Promise<IngestResult> {
+/**
+ * Stores one inbound message and updates its chat, in one round trip (see migrations/002). The message
+ * returned carries links to its media made by `mediaUrl`.
+ */
+export async function ingestInboundMessage(
+  db: Queryable,
+  record: InboundMessageRecord,
+  mediaUrl: MediaUrl = NO_MEDIA_URL,
+): Promise<IngestResult> {
   const { rows } = await db.query<{ chat: ChatRow; message: MessageRow; inserted: boolean }>(
     'SELECT chat, message, inserted FROM ingest_inbound_message($1::jsonb)',
     [toJsonb(record)],
   );
   const row = rows[0];
   if (row === undefined) throw new Error('ingest_inbound_message returned no row');
-  return { chat: chatSummaryOf(row.chat), message: messageOf(row.message), inserted: row.inserted };
+  return { chat: chatSummaryOf(row.chat), message: messageOf(row.message, mediaUrl), inserted: row.inserted };
 }

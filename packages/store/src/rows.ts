@@ -9,6 +9,7 @@ import type {
   SenderType,
   WhatsAppMedia,
 } from '@care-chat/contract';
+import { type MediaUrl, mediaLinks } from './media-url.js';
 
 /** A `chats` row as `to_jsonb` renders it: bigints as numbers, times as ISO strings with an offset. */
 export interface ChatRow {
@@ -80,7 +81,7 @@ export function chatSummaryOf(row: ChatRow): ChatSummary {
   };
 }
 
-export function messageOf(row: MessageRow): Message {
+export function messageOf(row: MessageRow, mediaUrl: MediaUrl): Message {
   return {
     message_id: String(row.id),
     chat_id: String(row.chat_id),
@@ -91,7 +92,7 @@ export function messageOf(row: MessageRow): Message {
     message_tag: row.message_tag,
     media_type: row.media_type,
     media: row.media,
-    mediaUrl: row.media_url,
+    ...mediaLinks(row.media, row.media_url, mediaUrl),
     // A sending time Date cannot read gives way to the time the message was stored.
     datetime: isoTime(row.sent_at) ?? new Date(row.created_at).toISOString(),
     seen_by: row.seen_by ?? [],

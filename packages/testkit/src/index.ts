@@ -16,7 +16,15 @@ export {
   type TestClient,
 } from './clients.js';
 export { createTestDatabase, type TestDatabase } from './database.js';
-export { FakeGraphApi, TEST_GRAPH_TOKEN } from './fake-graph-api.js';
+export {
+  FakeGraph,
+  type FakeGraphOptions,
+  type FakeMedia,
+  type Fault,
+  type SeenRequest,
+} from './fake-graph/fake-graph.js';
+export { type GraphError, GraphErrors, graphError } from './fake-graph/graph-error.js';
+export { type FakeRequest, type FakeResponse, type Route, type RouteHandler, Router } from './fake-graph/router.js';
 export { fixtureNames, readFixture } from './fixtures.js';
 export { type GatewayNode, serviceEnv, startGateway, startWorker, uniquePrefix } from './gateway.js';
 export { malformedPayloads, type PayloadCase, validRequests } from './payload-cases.js';
@@ -41,6 +49,7 @@ export {
   type StatusKind,
   signBody,
   statusUpdate,
+  TEST_ACCESS_TOKEN,
   TEST_APP_SECRET,
   TEST_VERIFY_TOKEN,
   textMessage,

@@ -1,6 +1,6 @@
 import { type AppProcess, startNode } from './process.js';
 import { TEST_JWT_SECRET, TEST_METRICS_TOKEN } from './tokens.js';
-import { SAMPLE_NUMBERS, TEST_APP_SECRET, TEST_VERIFY_TOKEN } from './whatsapp-webhooks.js';
+import { SAMPLE_NUMBERS, TEST_ACCESS_TOKEN, TEST_APP_SECRET, TEST_VERIFY_TOKEN } from './whatsapp-webhooks.js';
 
 export interface GatewayNode {
   process: AppProcess;
@@ -22,6 +22,7 @@ export async function launchGateway(
       METRICS_TOKEN: TEST_METRICS_TOKEN,
       WHATSAPP_APP_SECRET: TEST_APP_SECRET,
       WHATSAPP_VERIFY_TOKEN: TEST_VERIFY_TOKEN,
+      WHATSAPP_ACCESS_TOKEN: TEST_ACCESS_TOKEN,
       DRAIN_DELAY_MS: '200',
       ...env,
     },

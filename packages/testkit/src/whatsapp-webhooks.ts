@@ -174,6 +174,8 @@ export function escapeNonAscii(json: string): string {
 /** The app secret and verify token every test gateway is started with. */
 export const TEST_APP_SECRET = 'test-app-secret-never-used-outside-tests';
 export const TEST_VERIFY_TOKEN = 'test-verify-token-123';
+/** The Cloud API access token test gateways send, and the fake Graph API accepts. */
+export const TEST_ACCESS_TOKEN = 'test-whatsapp-access-token';
 
 /**
  * Business numbers (phone_number_id) of the four customer types in tests, and the simulator's defaults

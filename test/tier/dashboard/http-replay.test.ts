@@ -1,4 +1,4 @@
-import { closeAllClients, FakeGraphApi, type RandomBalancer } from '@care-chat/testkit';
+import { closeAllClients, FakeGraph, type RandomBalancer, TEST_ACCESS_TOKEN } from '@care-chat/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tier } from '../tier.js';
 import { connectAsDashboard, contextOn, expectHttpReads, sendCall } from './replay.js';
@@ -9,13 +9,13 @@ import { type HttpCall, replayedCalls, replayedSequences, traffic } from './traf
 // its headers and bodies, in http.json's order: login first, whose tokens refresh and logout then use.
 let tier: Tier;
 let balancer: RandomBalancer;
-let graph: FakeGraphApi;
+let graph: FakeGraph;
 let seeded: Seeded;
 /** The login's tokens, once it has answered with them. */
 let login: { accessToken: string; refreshToken: string } | undefined;
 
 beforeAll(async () => {
-  graph = await FakeGraphApi.start();
+  graph = await FakeGraph.start({ token: TEST_ACCESS_TOKEN });
   ({ tier, balancer } = await startReplayTier(graph));
   seeded = await seed(tier, graph, balancer.url);
 });

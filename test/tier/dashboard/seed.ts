@@ -1,14 +1,14 @@
 import { CUSTOMER_TYPES, type CustomerType } from '@care-chat/contract';
 import { addExecutive } from '@care-chat/store';
 import {
-  type FakeGraphApi,
+  type FakeGraph,
   imageMessage,
   postWebhook,
   RandomBalancer,
   SAMPLE_NUMBERS,
   signToken,
+  TEST_ACCESS_TOKEN,
   TEST_APP_SECRET,
-  TEST_GRAPH_TOKEN,
   textMessage,
   webhookBody,
 } from '@care-chat/testkit';
@@ -34,12 +34,19 @@ export interface Seeded {
 }
 
 /** Two gateways behind a non-sticky balancer, a worker, and a fake Graph API for media downloads. */
-export async function startReplayTier(graph: FakeGraphApi): Promise<{ tier: Tier; balancer: RandomBalancer }> {
-  const graphEnv = { WHATSAPP_API_BASE_URL: graph.url, WHATSAPP_ACCESS_TOKEN: TEST_GRAPH_TOKEN };
-  const tier = await Tier.start({ gatewayEnv: graphEnv, workerEnv: graphEnv });
-  const balancer = await RandomBalancer.start(tier.nodes.map((node) => node.port));
+export async function startReplayTier(graph: FakeGraph): Promise<{ tier: Tier; balancer: RandomBalancer }> {
+  // The public origin, which media links name, is the balancer's, as behind Railway's.
+  const balancer = await RandomBalancer.start([]);
+  const links = { PUBLIC_URL: balancer.url, MEDIA_URL_SECRET: REPLAY_MEDIA_URL_SECRET };
+  const tier = await Tier.start({
+    gatewayEnv: { ...links, WHATSAPP_API_BASE_URL: graph.baseUrl, WHATSAPP_ACCESS_TOKEN: TEST_ACCESS_TOKEN },
+    workerEnv: links,
+  });
+  balancer.setUpstreams(tier.nodes.map((node) => node.port));
   return { tier, balancer };
 }
+
+const REPLAY_MEDIA_URL_SECRET = 'replay-media-url-secret-of-32-bytes-at-least';
 
 const tokenOf = (id: string, name: string, agentNumber: string) =>
   signToken({ sub: id, name, role: 'executive', agent_number: agentNumber, customer_types: [...CUSTOMER_TYPES] });
@@ -65,7 +72,7 @@ export const customerNumber = (index: number) => `91981234${String(index).padSta
  * webhooks: a text, an image and a text in one body with one timestamp (Meta's are in seconds), so a chat
  * whose message times collide shows.
  */
-export async function seed(tier: Tier, graph: FakeGraphApi, webhookUrl: string): Promise<Seeded> {
+export async function seed(tier: Tier, graph: FakeGraph, webhookUrl: string): Promise<Seeded> {
   const password = 'replay-Password-1';
   const agentNumber = '919876500042';
   const id = await executive(tier, 'asha.verma', 'Asha Verma', agentNumber, password);
@@ -78,7 +85,7 @@ export async function seed(tier: Tier, graph: FakeGraphApi, webhookUrl: string):
     const from = { phoneNumberId: SAMPLE_NUMBERS[type], from: customer, timestamp };
     const image = imageMessage({ ...from, caption: `Receipt from ${type}` });
     const mediaId = (image as unknown as { image: { id: string } }).image.id;
-    graph.addMedia(mediaId);
+    graph.addMedia({ id: mediaId, mimeType: 'image/jpeg', bytes: Buffer.from(`jpeg bytes of ${type}`) });
     const body = webhookBody([
       {
         phoneNumberId: SAMPLE_NUMBERS[type],

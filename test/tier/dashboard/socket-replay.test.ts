@@ -1,7 +1,7 @@
 import { ClientEvent, CUSTOMER_TYPES, responseEvent, ServerEvent } from '@care-chat/contract';
 import {
   closeAllClients,
-  FakeGraphApi,
+  FakeGraph,
   imageMessage,
   nextEvent,
   postWebhook,
@@ -9,6 +9,7 @@ import {
   recordEvents,
   SAMPLE_NUMBERS,
   settle,
+  TEST_ACCESS_TOKEN,
   TEST_APP_SECRET,
   type TestClient,
   viaEmitter,
@@ -29,13 +30,13 @@ import { REPLAYED, readsOf, replayedSequences, replayedVariants, type Variant } 
 // room or a chat; the broadcasts are then checked on it, in that state.
 let tier: Tier;
 let balancer: RandomBalancer;
-let graph: FakeGraphApi;
+let graph: FakeGraph;
 let seeded: Seeded;
 let dashboard: TestClient;
 const disconnections: string[] = [];
 
 beforeAll(async () => {
-  graph = await FakeGraphApi.start();
+  graph = await FakeGraph.start({ token: TEST_ACCESS_TOKEN });
   ({ tier, balancer } = await startReplayTier(graph));
   seeded = await seed(tier, graph, balancer.url);
   dashboard = await connectAsDashboard(balancer.url, seeded.token);

@@ -64,7 +64,7 @@ function refusalOf(err: unknown): Refusal {
     err instanceof errors.HeadersTimeoutError ||
     err instanceof errors.BodyTimeoutError;
   const { status, error, message } = ForwardError[timedOut ? 'peerTimeout' : 'peerUnavailable'];
-  return { status, body: JSON.stringify({ error, message }) };
+  return { status, body: JSON.stringify({ status: 0, error, message }) };
 }
 
 const answer = (res: ServerResponse, { status, body }: Refusal) =>

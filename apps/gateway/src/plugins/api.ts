@@ -1,7 +1,6 @@
-import { type Executive, statsOfTypes } from '@care-chat/contract';
+import { statsOfTypes } from '@care-chat/contract';
 import type { FastifyInstance } from 'fastify';
-import { bearerToken } from '../auth/bearer.js';
-import { AuthError } from '../errors.js';
+import { executiveOf, requireExecutive } from '../auth/require-executive.js';
 
 const counts = {
   type: 'object',
@@ -15,16 +14,7 @@ const counts = {
 
 /** The dashboard's REST routes under `/api` (health aside), behind the same JWT as sockets, as a Bearer header. */
 export default async function api(app: FastifyInstance) {
-  app.decorateRequest('executive', null);
-  app.addHook('onRequest', async (request, reply) => {
-    const token = bearerToken(request.headers.authorization);
-    try {
-      request.executive = app.verifyToken(token);
-    } catch (error) {
-      if (!(error instanceof AuthError)) throw error;
-      return reply.code(401).send({ error: error.code, message: 'unauthorized' });
-    }
-  });
+  requireExecutive(app);
 
   app.get(
     '/api/dashboard/stats',
@@ -41,15 +31,7 @@ export default async function api(app: FastifyInstance) {
     },
     async (request) => ({
       status: 1,
-      // The hook above refused every request without an executive.
-      data: statsOfTypes(await app.stats.get(), (request.executive as Executive).customerTypes),
+      data: statsOfTypes(await app.stats.get(), executiveOf(request).customerTypes),
     }),
   );
-}
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** Who called, once the Bearer token is verified. */
-    executive: Executive | null;
-  }
 }

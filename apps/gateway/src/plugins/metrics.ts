@@ -60,7 +60,7 @@ export default fp(
           return reply
             .code(401)
             .header('www-authenticate', 'Bearer')
-            .send({ error: 'unauthorized', message: 'Send Authorization: Bearer <METRICS_TOKEN>' });
+            .send({ status: 0, error: 'unauthorized', message: 'Send Authorization: Bearer <METRICS_TOKEN>' });
         },
       },
       async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),

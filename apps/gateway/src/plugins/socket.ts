@@ -60,7 +60,9 @@ export default fp(
       },
     });
     io.use(authenticate(app.verifyToken));
-    io.on('connection', (socket) => onConnection(socket, { db: app.pg, io, stats: app.stats }, config.limits, log));
+    io.on('connection', (socket) =>
+      onConnection(socket, { db: app.pg, io, stats: app.stats, mediaUrl: config.media.url }, config.limits, log),
+    );
     app.decorate('io', io);
     // Closing the transports, not the sockets, makes clients see "transport close" and reconnect to
     // another node; a Socket.IO disconnect packet would tell them to stay away.

@@ -8,7 +8,10 @@ const BODY_LIMIT = 3 * 1024 * 1024;
 /** How long Redis may take to answer for one chunk of jobs before the delivery is answered 503. */
 const QUEUE_TIMEOUT_MS = 5000;
 
-const error = { type: 'object', properties: { error: { type: 'string' }, message: { type: 'string' } } } as const;
+const error = {
+  type: 'object',
+  properties: { status: { type: 'integer' }, error: { type: 'string' }, message: { type: 'string' } },
+} as const;
 
 /**
  * WhatsApp's webhook: the verification handshake, and deliveries, each message and status of which is
@@ -45,7 +48,7 @@ export default async function webhook(app: FastifyInstance) {
     async (request, reply) => {
       const query = request.query;
       if (query['hub.mode'] !== 'subscribe' || query['hub.verify_token'] !== verifyToken) {
-        return reply.code(403).send({ error: 'forbidden', message: 'Verification failed' });
+        return reply.code(403).send({ status: 0, error: 'forbidden', message: 'Verification failed' });
       }
       return reply.type('text/plain').send(query['hub.challenge']);
     },
@@ -69,19 +72,19 @@ export default async function webhook(app: FastifyInstance) {
         app.metrics.webhooks.inc({ outcome: 'invalid_signature' });
         return reply
           .code(401)
-          .send({ error: 'invalid_signature', message: 'X-Hub-Signature-256 does not match the body' });
+          .send({ status: 0, error: 'invalid_signature', message: 'X-Hub-Signature-256 does not match the body' });
       }
       let body: unknown;
       try {
         body = JSON.parse(raw.toString('utf8'));
       } catch {
         app.metrics.webhooks.inc({ outcome: 'malformed' });
-        return reply.code(400).send({ error: 'malformed_json', message: 'The body is not JSON' });
+        return reply.code(400).send({ status: 0, error: 'malformed_json', message: 'The body is not JSON' });
       }
       const parsed = parseWebhook(body);
       if (!parsed.ok) {
         app.metrics.webhooks.inc({ outcome: 'malformed' });
-        return reply.code(400).send({ error: 'malformed_payload', message: parsed.message });
+        return reply.code(400).send({ status: 0, error: 'malformed_payload', message: parsed.message });
       }
       const jobs = parsed.value;
       if (jobs.length > 0) {
@@ -90,7 +93,7 @@ export default async function webhook(app: FastifyInstance) {
         } catch (err) {
           log.warn({ err, jobs: jobs.length }, 'webhook not queued: answered 503 for Meta to retry');
           app.metrics.webhooks.inc({ outcome: 'unavailable' });
-          return reply.code(503).send({ error: 'queue_unavailable', message: 'Not queued; retry later' });
+          return reply.code(503).send({ status: 0, error: 'queue_unavailable', message: 'Not queued; retry later' });
         }
       }
       app.metrics.webhooks.inc({ outcome: 'queued' });

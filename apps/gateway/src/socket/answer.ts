@@ -7,6 +7,7 @@ import {
   type Validated,
 } from '@care-chat/contract';
 import type { Log } from '@care-chat/runtime';
+import type { MediaUrl } from '@care-chat/store';
 import type pg from 'pg';
 import { SocketErrorMessage } from '../errors.js';
 import type { TokenBucket } from '../limits/token-bucket.js';
@@ -21,6 +22,8 @@ export interface HandlerContext {
   db: pg.Pool;
   io: GatewayServer;
   stats: StatsCache;
+  /** Links for the media of the messages handlers answer with. */
+  mediaUrl: MediaUrl;
   /** This socket's allowance of events. */
   rate: TokenBucket;
   /** This socket's share of the work in progress. */

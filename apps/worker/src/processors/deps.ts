@@ -9,7 +9,7 @@ export interface ProcessorDeps {
   db: Queryable;
   emitter: DashboardEmitter;
   stats: Pick<StatsPublisher, 'changed'>;
-  config: Pick<WorkerConfig, 'customerTypeByNumber' | 'defaultCustomerType'>;
+  config: Pick<WorkerConfig, 'customerTypeByNumber' | 'defaultCustomerType' | 'mediaUrl'>;
   log: Log;
 }
 

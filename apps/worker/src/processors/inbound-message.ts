@@ -22,23 +22,27 @@ export async function processInboundMessage(job: InboundMessageJob, deps: Proces
     );
   }
   const content = messageContent(message);
-  const result = await ingestInboundMessage(deps.db, {
-    wamid: message.id,
-    customer,
-    wa_id: message.from ?? contact?.wa_id ?? null,
-    user_id: message.from_user_id ?? contact?.user_id ?? null,
-    name: contact?.profile?.name ?? null,
-    username: contact?.profile?.username ?? null,
-    business_number_id: job.business_number_id,
-    customer_type: customerType,
-    timestamp: message.timestamp,
-    kind: message.type,
-    body: content.preview,
-    message_tag: content.message_tag,
-    media_type: content.media_type,
-    media: content.media,
-    raw: message,
-  });
+  const result = await ingestInboundMessage(
+    deps.db,
+    {
+      wamid: message.id,
+      customer,
+      wa_id: message.from ?? contact?.wa_id ?? null,
+      user_id: message.from_user_id ?? contact?.user_id ?? null,
+      name: contact?.profile?.name ?? null,
+      username: contact?.profile?.username ?? null,
+      business_number_id: job.business_number_id,
+      customer_type: customerType,
+      timestamp: message.timestamp,
+      kind: message.type,
+      body: content.preview,
+      message_tag: content.message_tag,
+      media_type: content.media_type,
+      media: content.media,
+      raw: message,
+    },
+    deps.config.mediaUrl,
+  );
   if (!result.inserted && !attempt.retried) return;
   await deps.emitter.publishOnce(`message:${message.id}`, messageArrived(result.chat, result.message));
   deps.stats.changed();

@@ -39,6 +39,7 @@ export const readHandlers = {
       customerTypes: allowedOf(context),
       page: query.page ?? 1,
       pageSize: query.page_size ?? DEFAULT_PAGE_SIZE.messages,
+      mediaUrl: context.mediaUrl,
     });
     if (!history.found) return { status: 0, message: SocketErrorMessage.chatNotFound(query.chat_id) };
     if (history.changed) {
