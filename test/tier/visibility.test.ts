@@ -34,7 +34,7 @@ const write = async (type: CustomerType) => {
   expect((await postWebhook(tier.nodes[0].url, body, TEST_APP_SECRET)).status).toBe(200);
 };
 
-const activeOf = (stats: DashboardStats, type: CustomerType) => stats.by_customer_type[type]?.active ?? 0;
+const activeOf = (stats: DashboardStats, type: CustomerType) => stats.by_type[type]?.active ?? 0;
 
 describe('dashboard_stats from the worker', () => {
   it('reach each executive counted over the types its token allows, and nothing of the others', async () => {
@@ -61,11 +61,11 @@ describe('dashboard_stats from the worker', () => {
     const [ofCustomer, ofPartnerAndVendor] = received as [DashboardStats[], DashboardStats[]];
     expect(ofCustomer.length).toBeGreaterThan(0);
     for (const stats of ofCustomer) {
-      expect(Object.keys(stats.by_customer_type)).toEqual(['Customer']);
+      expect(Object.keys(stats.by_type)).toEqual(['Customer']);
       expect(stats.active).toBe(activeOf(stats, 'Customer'));
     }
     for (const stats of ofPartnerAndVendor) {
-      expect(Object.keys(stats.by_customer_type)).toEqual(['Partner', 'Vendor']);
+      expect(Object.keys(stats.by_type)).toEqual(['Partner', 'Vendor']);
       expect(stats.active).toBe(activeOf(stats, 'Partner') + activeOf(stats, 'Vendor'));
     }
     // The Customer message changed nothing Partner and Vendor executives may see: none was sent to them.

@@ -59,7 +59,7 @@ it('PostgreSQL out of reach: jobs retry with backoff, then complete once it is b
   expect((await postWebhook(tier.nodes[1].url, body, TEST_APP_SECRET)).status).toBe(200);
   await tier.worker.waitForLog((line) => line.msg === 'job will be retried', 15_000, logsBefore);
   postgres.reconnect();
-  expect(await arrival).toMatchObject({ last_message: 'during the outage', unread_count: 1, version: 1 });
+  expect(await arrival).toMatchObject({ last_message: 'during the outage', unseen_count: 1, version: 1 });
   await tier.drained(30_000);
   const { rows } = await tier.db.query(
     "SELECT count(*)::int AS n FROM messages m JOIN chats c ON c.id = m.chat_id WHERE c.customer = '919833333333'",

@@ -81,7 +81,7 @@ it("the worker's Redis away after a row is stored, past ioredis's give-up: store
   // What ioredis failed the publish with is retried, not given up on.
   const retried = await tier.worker.waitForLog((line) => line.msg === 'job will be retried', 15_000, logsBefore);
   expect((retried.err as { message: string }).message).toMatch(/max retries per request/i);
-  expect(await arrival).toMatchObject({ customer: CUSTOMER, last_message: 'through the outage', unread_count: 1 });
+  expect(await arrival).toMatchObject({ customer: CUSTOMER, last_message: 'through the outage', unseen_count: 1 });
   await tier.drained(30_000);
   await settle(viaEmitter(tier.emitter), [watcher]);
   expect((seen.get('room_update') ?? []).filter((s) => (s as { customer: string }).customer === CUSTOMER)).toHaveLength(

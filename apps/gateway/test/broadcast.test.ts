@@ -84,7 +84,7 @@ describe.each(CUSTOMER_TYPES)('a %s chat-list update', (type) => {
     expect(await Promise.all(gatewayArrivals)).toEqual([fromGateway, fromGateway]);
     await settle((stats) => nodeC.io.to(DASHBOARD_ROOM).emit(ServerEvent.DashboardStats, stats), everyone);
 
-    const fromEmitter = chatSummary(type, { version: 2, unread_count: 2 });
+    const fromEmitter = chatSummary(type, { version: 2, unseen_count: 2 });
     emitter.to(room).emit(event, fromEmitter);
     await settle(viaEmitter(emitter), everyone);
 

@@ -294,18 +294,17 @@ describe('GET /api/dashboard/stats', () => {
     expect(await expired.json()).toEqual({ status: 0, error: 'token_expired', message: 'unauthorized' });
   });
 
-  it('answers { status: 1, data: { active, resolved, awaiting_customer_response } }', async () => {
+  it('answers { status: 1, active, resolved, pending, total, by_type } at the top level', async () => {
     const response = await fetch(`${node.url}/api/dashboard/stats`, {
       headers: { authorization: `Bearer ${signToken()}` },
     });
     expect(response.status).toBe(200);
+    const counts = { active: expect.any(Number), resolved: expect.any(Number), pending: expect.any(Number) };
     expect(await response.json()).toEqual({
       status: 1,
-      data: {
-        active: expect.any(Number),
-        resolved: expect.any(Number),
-        awaiting_customer_response: expect.any(Number),
-      },
+      ...counts,
+      total: expect.any(Number),
+      by_type: { Partner: counts, Customer: counts, Vendor: counts, SRDP: counts },
     });
   });
 });

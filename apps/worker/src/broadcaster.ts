@@ -55,9 +55,7 @@ export async function publishStats(
   previous: DashboardStats | undefined,
 ): Promise<void> {
   const changed = CUSTOMER_TYPES.filter(
-    (type) =>
-      previous === undefined ||
-      JSON.stringify(previous.by_customer_type[type]) !== JSON.stringify(stats.by_customer_type[type]),
+    (type) => previous === undefined || JSON.stringify(previous.by_type[type]) !== JSON.stringify(stats.by_type[type]),
   );
   await Promise.all(
     STATS_AUDIENCES.filter(({ types }) => types.some((type) => changed.includes(type))).map(({ room, types }) =>

@@ -3,11 +3,11 @@ import { createLogger } from '@care-chat/runtime';
 import { describe, expect, it } from 'vitest';
 import { StatsPublisher } from '../src/stats-publisher.js';
 
-const zero = { active: 0, resolved: 0, awaiting_customer_response: 0 };
+const zero = { active: 0, resolved: 0, pending: 0 };
 const statsOf = (active: number): DashboardStats => ({
   ...zero,
   active,
-  by_customer_type: Object.fromEntries(CUSTOMER_TYPES.map((t) => [t, zero])) as Record<CustomerType, DashboardCounts>,
+  by_type: Object.fromEntries(CUSTOMER_TYPES.map((t) => [t, zero])) as Record<CustomerType, DashboardCounts>,
 });
 
 /** A store whose count the test moves, and a publisher over it that records what it sends. */

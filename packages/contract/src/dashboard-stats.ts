@@ -8,7 +8,7 @@ import type { DashboardCounts, DashboardStats } from './payloads.js';
  */
 export type StatsRoom = `stats_${string}`;
 
-const noChats = (): DashboardCounts => ({ active: 0, resolved: 0, awaiting_customer_response: 0 });
+export const noChats = (): DashboardCounts => ({ active: 0, resolved: 0, pending: 0 });
 
 const inOrder = (types: readonly CustomerType[]) => CUSTOMER_TYPES.filter((type) => types.includes(type));
 
@@ -35,11 +35,11 @@ export function statsOfTypes(stats: DashboardStats, types: readonly CustomerType
   const total = noChats();
   const byType: Partial<Record<CustomerType, DashboardCounts>> = {};
   for (const type of inOrder(types)) {
-    const counts = stats.by_customer_type[type] ?? noChats();
+    const counts = stats.by_type[type] ?? noChats();
     byType[type] = counts;
     total.active += counts.active;
     total.resolved += counts.resolved;
-    total.awaiting_customer_response += counts.awaiting_customer_response;
+    total.pending += counts.pending;
   }
-  return { ...total, by_customer_type: byType };
+  return { ...total, by_type: byType };
 }

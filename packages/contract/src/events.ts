@@ -27,6 +27,7 @@ export const ClientEvent = {
   FetchAllChats: 'fetch_all_chats',
   FetchChatsByUser: 'fetch_chats_by_user',
   SearchChat: 'search_chat',
+  Config: 'config',
   SendMessage: 'send_message',
   UpdateChatStatus: 'update_chat_status',
   ApplyTag: 'apply_tag',

@@ -5,7 +5,14 @@ export {
   isCustomerType,
   parseWhatsAppNumbers,
 } from './customer-types.js';
-export { isStatsRoom, STATS_AUDIENCES, type StatsRoom, statsOfTypes, statsRoom } from './dashboard-stats.js';
+export {
+  isStatsRoom,
+  noChats,
+  STATS_AUDIENCES,
+  type StatsRoom,
+  statsOfTypes,
+  statsRoom,
+} from './dashboard-stats.js';
 export {
   ClientEvent,
   type ClientToServerEvents,
@@ -31,12 +38,13 @@ export {
   mediaPath,
 } from './media.js';
 export {
-  AWAITING_CUSTOMER_RESPONSE_TAG,
   CHAT_STATUSES,
   type ChatAssigned,
+  type ChatListPagination,
   type ChatReassigned,
   type ChatStatus,
   type ChatSummary,
+  type CustomerDetails,
   type DashboardCounts,
   type DashboardStats,
   DELIVERY_STATUSES,
@@ -50,6 +58,7 @@ export {
   type Message,
   type MessageStatusUpdate,
   type NoteAdded,
+  type OpenWindow,
   type Pagination,
   SENDER_TYPES,
   type SenderType,
@@ -59,7 +68,9 @@ export {
   TAG_ACTIONS,
   type TagAction,
   type TagUpdated,
+  USER_STATUSES,
   type UserLeft,
+  type UserStatus,
   type UserTyping,
   type WhatsAppMedia,
 } from './payloads.js';
@@ -72,6 +83,7 @@ export type {
   ClientRequests,
   ClientResponse,
   ClientSuccesses,
+  ConfigRequest,
   Failure,
   FetchAllChatsRequest,
   FetchChatsByUserRequest,

@@ -1,6 +1,6 @@
 import type { CustomerType } from './customer-types.js';
 
-export const CHAT_STATUSES = ['active', 'resolved'] as const;
+export const CHAT_STATUSES = ['active', 'pending', 'resolved'] as const;
 export type ChatStatus = (typeof CHAT_STATUSES)[number];
 
 export const SENDER_TYPES = ['Customer', 'Executive'] as const;
@@ -17,13 +17,11 @@ export type MediaType = (typeof MEDIA_TYPES)[number];
 export const DELIVERY_STATUSES = ['received', 'queued', 'sent', 'failed', 'delivered', 'read'] as const;
 export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
-export const EXECUTIVE_STATUSES = ['online', 'offline'] as const;
+/** As the dashboard sends them (in any case) and reads them back (uppercased). */
+export const EXECUTIVE_STATUSES = ['ONLINE', 'OFFLINE'] as const;
 export type ExecutiveStatus = (typeof EXECUTIVE_STATUSES)[number];
 
 export const TAG_ACTIONS = ['add', 'remove'] as const;
-
-/** The tag an executive sets while waiting on the customer; `dashboard_stats` counts the active chats with it. */
-export const AWAITING_CUSTOMER_RESPONSE_TAG = 'Awaiting Customer Response';
 export type TagAction = (typeof TAG_ACTIONS)[number];
 
 export const SLA_ALERT_TYPES = ['3min', '10min'] as const;
@@ -32,7 +30,17 @@ export type SlaAlertType = (typeof SLA_ALERT_TYPES)[number];
 /** ISO 8601 in UTC with `Z`, e.g. `2026-01-01T00:00:00.000Z`. */
 export type IsoTime = string;
 
-/** One row of the chat list, sent as `room_update*` and returned by `fetch_all_chats`. */
+/**
+ * What other company systems know of a customer (`PUT /api/customers/{customer}/details`), shown with each
+ * of their chats: for a Partner, `dco_id`, `driver_name`, `dco_status` and the like. Free-form.
+ */
+export type CustomerDetails = Record<string, unknown>;
+
+/** The Partner page's driver filter (`fetch_all_chats.user_status`): the value of `customer_details.dco_status`. */
+export const USER_STATUSES = ['Active_Approved', 'Pending', 'InJourney', 'Suspend'] as const;
+export type UserStatus = (typeof USER_STATUSES)[number];
+
+/** One row of the chat list, sent as `room_update*` and returned by `fetch_all_chats` and `search_chat`. */
 export interface ChatSummary {
   chat_id: string;
   /** The customer's WhatsApp number, digits only. */
@@ -44,18 +52,28 @@ export interface ChatSummary {
   /** A readable preview, also for media (`📷 Photo: <caption>`). */
   last_message: string | null;
   last_message_time: IsoTime | null;
+  /** When the customer last wrote; the dashboard's SLA timer starts there. */
   last_incoming_message: IsoTime | null;
-  last_incoming_whatsapp_message: IsoTime | null;
+  /** The same time under the name the dashboard reads first. */
+  last_incoming_message_time: IsoTime | null;
   last_outgoing_message: IsoTime | null;
   last_interaction_by: SenderType | null;
+  /** The same as `last_interaction_by`, under the dashboard's other name for it. */
+  last_msg_by: SenderType | null;
   tags: string[];
   assigned_executive_id: string | null;
-  /** Customer messages since an executive last read or replied. */
-  unread_count: number;
+  assigned_executive_name: string | null;
+  /**
+   * In `fetch_all_chats` and `search_chat` answers: the customer messages the executive asking has not
+   * seen. In `room_update*`, which a whole room of executives receives: the customer messages since an
+   * executive last read the chat or replied to it.
+   */
+  unseen_count: number;
+  /** The customer's rating of the chat, 1 to 5; null until rated. */
+  rating: number | null;
+  customer_details: CustomerDetails | null;
   /** Rises by one with every change, so a client can drop stale or duplicate updates. */
   version: number;
-  /** Only in `fetch_all_chats` answers: the customer messages the executive asking has not seen. */
-  unseen_count?: number;
 }
 
 /** WhatsApp's media object as the Cloud API sends it. */
@@ -86,6 +104,7 @@ export interface Message {
   mediaUrl: string | null;
   /** The same link: the dashboard reads either. */
   media_url: string | null;
+  /** With milliseconds, unique within the chat (the dashboard drops a message whose datetime it has shown). */
   datetime: IsoTime;
   seen_by: string[];
   wamid: string | null;
@@ -100,15 +119,16 @@ export interface MessageStatusUpdate {
   error?: { code: number; title: string; message?: string };
 }
 
+/** Chats by status. */
 export interface DashboardCounts {
   active: number;
   resolved: number;
-  awaiting_customer_response: number;
+  pending: number;
 }
 
 /** Counted over the customer types the receiving executive may see; the others have no entry. */
 export interface DashboardStats extends DashboardCounts {
-  by_customer_type: Partial<Record<CustomerType, DashboardCounts>>;
+  by_type: Partial<Record<CustomerType, DashboardCounts>>;
 }
 
 export interface TagUpdated {
@@ -163,4 +183,18 @@ export interface Pagination {
   page_size: number;
   total: number;
   total_pages: number;
+}
+
+/** The chat list's pages, with the counts of its Active and Pending tabs. */
+export interface ChatListPagination extends Pagination {
+  total_active: number;
+  total_pending: number;
+}
+
+/** A chat whose customer may still be written to freely: WhatsApp's 24-hour customer-service window. */
+export interface OpenWindow {
+  chat_id: string;
+  customer_type: CustomerType;
+  /** 24 hours after the customer's last message. */
+  closes_at: IsoTime;
 }

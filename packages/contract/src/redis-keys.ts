@@ -13,6 +13,8 @@ export function redisKeys(prefix: string) {
     node: (nodeId: string) => `${prefix}:node:${nodeId}`,
     /** The handshake allowance of one client address (or one executive at an address), shared by every gateway. */
     handshakes: (subject: string) => `${prefix}:handshakes:${subject}`,
+    /** The count that numbers inbound messages in the order the gateways received them. */
+    arrivals: `${prefix}:arrivals`,
     /** BullMQ's key prefix for every queue. */
     queues: `${prefix}:bull`,
   } as const;

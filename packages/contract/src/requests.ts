@@ -1,12 +1,15 @@
 import type { CustomerType } from './customer-types.js';
 import type {
+  ChatListPagination,
   ChatStatus,
   ChatSummary,
   DashboardStats,
   ExecutiveStatus,
   Message,
+  OpenWindow,
   Pagination,
   TagAction,
+  UserStatus,
 } from './payloads.js';
 import type { TypeRoom } from './routes.js';
 
@@ -32,11 +35,13 @@ export interface LeaveChatRequest {
   chat_id: string;
 }
 export type GetDashboardStatsRequest = Record<string, never>;
-// The dashboard also sends `sender` (its agent's number) with `fetch_all_chats`, `fetch_chats_by_user` and
-// `typing`: it is never read, the caller is the token's executive (a client could name anyone).
+// The dashboard also sends `sender` (its agent's number, or null) with most events: it is never read, the
+// caller is the token's executive (a client could name anyone). Unknown fields are dropped by the validators.
 export interface FetchAllChatsRequest {
   status?: ChatStatus;
   customer_type?: CustomerType;
+  /** The Partner page's filter on `customer_details.dco_status`. */
+  user_status?: UserStatus;
   search?: string;
   tag?: string;
   page?: number;
@@ -49,18 +54,29 @@ export interface FetchChatsByUserRequest {
   page_size?: number;
 }
 export interface SearchChatRequest {
+  /** The digits typed: the full number, or its last 10 digits (without the country code). */
   customer: string;
+  customer_type?: CustomerType;
 }
+export interface ConfigRequest {
+  /** The customer's number (the chat row's `customer`), not the caller's. */
+  sender: string;
+  customer_type?: CustomerType;
+}
+/** A text (with `type`, `chat_type`, `datetime` from the client's clock) or a template (with its id and name). */
 export interface SendMessageRequest {
   chat_id: string;
-  sender: string;
-  type: SendMessageType;
   message: string;
-  customer_type: CustomerType;
+  type?: SendMessageType;
+  chat_type?: string;
+  datetime?: string;
+  customer_type?: CustomerType;
+  template_id?: string;
+  template_name?: string;
 }
 export interface UpdateChatStatusRequest {
+  chat_id?: string;
   customer_number: string;
-  update_by_number: string;
   status: ChatStatus;
 }
 export interface ApplyTagRequest {
@@ -68,10 +84,9 @@ export interface ApplyTagRequest {
   tag: string;
   action: TagAction;
 }
+/** The executive is the token's: the dashboard sends nothing else. */
 export interface SetExecutiveStatusRequest {
-  executive_id: string;
   status: ExecutiveStatus;
-  customer_type: CustomerType;
 }
 export interface ReassignChatRequest {
   chat_id: string;
@@ -96,6 +111,7 @@ export interface ClientRequests {
   fetch_all_chats: FetchAllChatsRequest;
   fetch_chats_by_user: FetchChatsByUserRequest;
   search_chat: SearchChatRequest;
+  config: ConfigRequest;
   send_message: SendMessageRequest;
   update_chat_status: UpdateChatStatusRequest;
   apply_tag: ApplyTagRequest;
@@ -113,9 +129,11 @@ export interface ClientSuccesses {
   join_chat_customer: { chat_id: string };
   leave_chat: Record<never, never>;
   get_dashboard_stats: { data: DashboardStats };
-  fetch_all_chats: { chats: ChatSummary[]; pagination: Pagination };
+  fetch_all_chats: { chats: ChatSummary[]; pagination: ChatListPagination };
   fetch_chats_by_user: { messages: Message[]; pagination: Pagination };
   search_chat: { chat: ChatSummary };
+  /** `whatsapp_window_open` lists the customer's chats still inside the window: empty once it closed. */
+  config: { chat_id: string; config: { whatsapp_window_open: OpenWindow[] } };
   send_message: { message_id: string };
   update_chat_status: { old_status: ChatStatus; new_status: ChatStatus };
   apply_tag: Record<never, never>;

@@ -69,6 +69,15 @@ export function oneOf<T extends string>(values: readonly T[], message?: (value: 
     allowed.has(value) ? ok(value as T) : fail(message?.(value) ?? `${field} must be one of: ${values.join(', ')}`);
 }
 
+/** `oneOf(values)` in any letter case, giving the value as `values` spell it. */
+export function oneOfAnyCase<T extends string>(values: readonly T[]): Check<T> {
+  const byUpper = new Map(values.map((value) => [value.toUpperCase(), value]));
+  return (value, field) => {
+    const found = typeof value === 'string' ? byUpper.get(value.toUpperCase()) : undefined;
+    return found === undefined ? fail(`${field} must be one of: ${values.join(', ')}`) : ok(found);
+  };
+}
+
 export function integer(min: number, max: number): Check<number> {
   return (value, field) =>
     typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max
@@ -78,8 +87,13 @@ export function integer(min: number, max: number): Check<number> {
 
 const optionalChecks = new WeakSet<Check<unknown>>();
 
+/**
+ * A field that may be left out. `null` counts as left out: the dashboard sends `null` where it has no
+ * value (its agent's number, a page's type), and socket.io keeps nulls where it drops undefined.
+ */
 export function optional<T>(check: Check<T>): Check<T | undefined> {
-  const wrapped: Check<T | undefined> = (value, field) => (value === undefined ? ok(undefined) : check(value, field));
+  const wrapped: Check<T | undefined> = (value, field) =>
+    value === undefined || value === null ? ok(undefined) : check(value, field);
   optionalChecks.add(wrapped);
   return wrapped;
 }
@@ -100,7 +114,7 @@ export function object<S extends Shape>(shape: S, options: { optional?: boolean 
     const out: Record<string, unknown> = {};
     for (const [field, check] of fields) {
       const value = data[field];
-      if (value === undefined && !optionalChecks.has(check)) return fail(`${field} is required`);
+      if ((value === undefined || value === null) && !optionalChecks.has(check)) return fail(`${field} is required`);
       const result = check(value, field);
       if (!result.ok) return result;
       if (result.value !== undefined) out[field] = result.value;

@@ -1,9 +1,20 @@
 import { CUSTOMER_TYPES } from './customer-types.js';
 import { LIMITS } from './limits.js';
-import { CHAT_STATUSES, EXECUTIVE_STATUSES, TAG_ACTIONS } from './payloads.js';
+import { CHAT_STATUSES, EXECUTIVE_STATUSES, TAG_ACTIONS, USER_STATUSES } from './payloads.js';
 import { type ClientEventName, type ClientRequests, SEND_MESSAGE_TYPES } from './requests.js';
 import { TYPE_ROOMS } from './routes.js';
-import { describe, id, integer, object, oneOf, optional, phone, text, type Validator } from './validation.js';
+import {
+  describe,
+  id,
+  integer,
+  object,
+  oneOf,
+  oneOfAnyCase,
+  optional,
+  phone,
+  text,
+  type Validator,
+} from './validation.js';
 
 const room = oneOf(TYPE_ROOMS, (value) => `Invalid room: ${describe(value)}`);
 const customerType = oneOf(CUSTOMER_TYPES);
@@ -23,6 +34,7 @@ export const clientValidators: { [E in ClientEventName]: Validator<ClientRequest
     {
       status: optional(oneOf(CHAT_STATUSES)),
       customer_type: optional(customerType),
+      user_status: optional(oneOf(USER_STATUSES)),
       search: optional(text(LIMITS.search)),
       tag: optional(label),
       page,
@@ -32,17 +44,21 @@ export const clientValidators: { [E in ClientEventName]: Validator<ClientRequest
     { optional: true },
   ),
   fetch_chats_by_user: object({ chat_id: id, page, page_size: pageSize }),
-  search_chat: object({ customer: phone }),
+  search_chat: object({ customer: phone, customer_type: optional(customerType) }),
+  config: object({ sender: phone, customer_type: optional(customerType) }),
   send_message: object({
     chat_id: id,
-    sender: id,
-    type: oneOf(SEND_MESSAGE_TYPES),
     message: text(LIMITS.message),
-    customer_type: customerType,
+    type: optional(oneOf(SEND_MESSAGE_TYPES)),
+    chat_type: optional(label),
+    datetime: optional(label),
+    customer_type: optional(customerType),
+    template_id: optional(id),
+    template_name: optional(label),
   }),
-  update_chat_status: object({ customer_number: phone, update_by_number: id, status: oneOf(CHAT_STATUSES) }),
+  update_chat_status: object({ chat_id: optional(id), customer_number: phone, status: oneOf(CHAT_STATUSES) }),
   apply_tag: object({ chat_id: id, tag: label, action: oneOf(TAG_ACTIONS) }),
-  set_executive_status: object({ executive_id: id, status: oneOf(EXECUTIVE_STATUSES), customer_type: customerType }),
+  set_executive_status: object({ status: oneOfAnyCase(EXECUTIVE_STATUSES) }),
   reassign_chat: object({ chat_id: id, executive_id: id }),
   add_note: object({ chat_id: id, content: text(LIMITS.note) }),
   typing: object({ chat_id: id }),

@@ -50,6 +50,12 @@ export interface InboundMessageJob {
   business_number_id: string;
   contact: WhatsAppContact | null;
   message: WhatsAppMessage;
+  /**
+   * Where the message came in the order the gateways received messages, one count shared by all of
+   * them. WhatsApp's times are whole seconds: within one second of one chat, this is the order kept.
+   * Absent from jobs queued before it existed.
+   */
+  arrival?: number;
 }
 
 /** A delivery status of a business message. */
@@ -119,6 +125,9 @@ export function checkInboundJob(job: unknown, nowMs = Date.now()): string | null
   switch (job.kind) {
     case 'message':
       if (job.contact !== null && !isPlainObject(job.contact)) return 'job.contact must be an object or null';
+      if (job.arrival !== undefined && !(Number.isSafeInteger(job.arrival) && (job.arrival as number) > 0)) {
+        return 'job.arrival must be a positive integer';
+      }
       return checkMessage(job.message, 'job.message', nowS);
     case 'status':
       return checkStatus(job.status, 'job.status', nowS);

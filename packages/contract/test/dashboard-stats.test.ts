@@ -12,12 +12,12 @@ import {
 const stats: DashboardStats = {
   active: 15,
   resolved: 33,
-  awaiting_customer_response: 4,
-  by_customer_type: {
-    Partner: { active: 1, resolved: 2, awaiting_customer_response: 0 },
-    Customer: { active: 4, resolved: 8, awaiting_customer_response: 1 },
-    Vendor: { active: 0, resolved: 7, awaiting_customer_response: 0 },
-    SRDP: { active: 10, resolved: 16, awaiting_customer_response: 3 },
+  pending: 4,
+  by_type: {
+    Partner: { active: 1, resolved: 2, pending: 0 },
+    Customer: { active: 4, resolved: 8, pending: 1 },
+    Vendor: { active: 0, resolved: 7, pending: 0 },
+    SRDP: { active: 10, resolved: 16, pending: 3 },
   },
 };
 
@@ -46,14 +46,14 @@ describe('statsOfTypes', () => {
     expect(statsOfTypes(stats, ['SRDP', 'Customer'])).toEqual({
       active: 14,
       resolved: 24,
-      awaiting_customer_response: 4,
-      by_customer_type: { Customer: stats.by_customer_type.Customer, SRDP: stats.by_customer_type.SRDP },
+      pending: 4,
+      by_type: { Customer: stats.by_type.Customer, SRDP: stats.by_type.SRDP },
     });
     expect(statsOfTypes(stats, [])).toEqual({
       active: 0,
       resolved: 0,
-      awaiting_customer_response: 0,
-      by_customer_type: {},
+      pending: 0,
+      by_type: {},
     });
   });
 

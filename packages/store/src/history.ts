@@ -1,9 +1,9 @@
-import type { ChatSummary, CustomerType, Message, Pagination } from '@care-chat/contract';
+import type { CustomerType, Message, Pagination } from '@care-chat/contract';
 import type pg from 'pg';
 import { paginationOf } from './chat-list.js';
 import { isChatId, withTransaction } from './db.js';
 import { type MediaUrl, NO_MEDIA_URL } from './media-url.js';
-import { type ChatRow, chatSummaryOf, type MessageRow, messageOf } from './rows.js';
+import { type MessageRow, messageOf } from './rows.js';
 
 export interface HistoryQuery {
   chatId: string;
@@ -16,33 +16,25 @@ export interface HistoryQuery {
   mediaUrl?: MediaUrl;
 }
 
-export type HistoryResult =
-  | { found: false }
-  | {
-      found: true;
-      messages: Message[];
-      pagination: Pagination;
-      /** The chat after reading, and whether reading changed it (its unread count went to 0). */
-      chat: ChatSummary;
-      changed: boolean;
-    };
+export type HistoryResult = { found: false } | { found: true; messages: Message[]; pagination: Pagination };
 
 const SEEN_BY = `COALESCE((SELECT jsonb_agg(r.executive_id ORDER BY r.executive_id) FROM chat_reads r
                             WHERE r.chat_id = m.chat_id AND r.last_seen_message_id >= m.id), '[]'::jsonb)`;
 
 /**
  * A page of a chat's messages, newest first, read by `executiveId`: their read mark moves to the newest
- * message and the chat's unread count goes to 0. A chat of a type the caller may not see is not found.
+ * message, and the chat's own count of customer messages since an executive read or replied goes to 0
+ * (what the next `room_update` carries). Nobody is told: the other executives' badges are theirs. A chat
+ * of a type the caller may not see is not found.
  */
 export async function readHistory(pool: pg.Pool, query: HistoryQuery): Promise<HistoryResult> {
   if (!isChatId(query.chatId)) return { found: false };
   return withTransaction(pool, async (db) => {
-    const locked = await db.query<{ chat: ChatRow }>(
-      'SELECT to_jsonb(c) AS chat FROM chats c WHERE c.id = $1 AND c.customer_type = ANY($2) FOR UPDATE',
-      [query.chatId, query.customerTypes],
-    );
-    const before = locked.rows[0]?.chat;
-    if (before === undefined) return { found: false } as const;
+    const locked = await db.query('SELECT 1 FROM chats c WHERE c.id = $1 AND c.customer_type = ANY($2) FOR UPDATE', [
+      query.chatId,
+      query.customerTypes,
+    ]);
+    if (locked.rowCount === 0) return { found: false } as const;
     await db.query(
       `INSERT INTO chat_reads (chat_id, executive_id, last_seen_message_id)
        SELECT $1, $2, max(id) FROM messages WHERE chat_id = $1 HAVING max(id) IS NOT NULL
@@ -51,32 +43,22 @@ export async function readHistory(pool: pg.Pool, query: HistoryQuery): Promise<H
              seen_at = now()`,
       [query.chatId, query.executiveId],
     );
-    const changed = before.unread_count > 0;
-    const after = changed
-      ? (
-          await db.query<{ chat: ChatRow }>(
-            `UPDATE chats c SET unread_count = 0, version = version + 1, updated_at = now()
-              WHERE c.id = $1 RETURNING to_jsonb(c) AS chat`,
-            [query.chatId],
-          )
-        ).rows[0]?.chat
-      : before;
-    const [page, count] = [
-      await db.query<{ message: MessageRow }>(
-        `SELECT to_jsonb(m) || jsonb_build_object('seen_by', ${SEEN_BY}) AS message FROM messages m
-          WHERE m.chat_id = $1 ORDER BY m.sent_at DESC, m.id DESC LIMIT $2 OFFSET $3`,
-        [query.chatId, query.pageSize, (query.page - 1) * query.pageSize],
-      ),
-      await db.query<{ total: number }>('SELECT count(*)::int AS total FROM messages WHERE chat_id = $1', [
-        query.chatId,
-      ]),
-    ];
+    await db.query(
+      'UPDATE chats SET unread_count = 0, version = version + 1, updated_at = now() WHERE id = $1 AND unread_count > 0',
+      [query.chatId],
+    );
+    const page = await db.query<{ message: MessageRow }>(
+      `SELECT to_jsonb(m) || jsonb_build_object('seen_by', ${SEEN_BY}) AS message FROM messages m
+        WHERE m.chat_id = $1 ORDER BY m.sent_at DESC LIMIT $2 OFFSET $3`,
+      [query.chatId, query.pageSize, (query.page - 1) * query.pageSize],
+    );
+    const count = await db.query<{ total: number }>('SELECT count(*)::int AS total FROM messages WHERE chat_id = $1', [
+      query.chatId,
+    ]);
     return {
       found: true,
       messages: page.rows.map((row) => messageOf(row.message, query.mediaUrl ?? NO_MEDIA_URL)),
       pagination: paginationOf(query.page, query.pageSize, count.rows[0]?.total ?? 0),
-      chat: chatSummaryOf(after ?? before),
-      changed,
     } as const;
   });
 }

@@ -35,3 +35,4 @@ export { hashPassword, needsRehash, SCRYPT_PARAMETERS, verifyPassword } from './
 export { dashboardStats } from './stats.js';
 export { applyMessageStatus, type StatusRecord } from './statuses.js';
 export { visibleChatType } from './visible-chat.js';
+export { type CustomerWindows, customerWindows } from './whatsapp-window.js';

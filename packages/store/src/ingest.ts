@@ -16,6 +16,8 @@ export interface InboundMessageRecord {
   customer_type: CustomerType;
   /** Unix seconds, as WhatsApp sends them. */
   timestamp: string;
+  /** The job's `arrival`: the order within one second of the chat. */
+  arrival: number | null;
   kind: string;
   body: string;
   message_tag: string | null;
@@ -32,8 +34,9 @@ export interface IngestResult {
 }
 
 /**
- * Stores one inbound message and updates its chat, in one round trip (see migrations/002). The message
- * returned carries links to its media made by `mediaUrl`.
+ * Stores one inbound message and updates its chat, in one round trip (see migrations/006). The message
+ * returned carries links to its media made by `mediaUrl`; the chat's `unseen_count` is its count since an
+ * executive last read or replied: the update goes to a whole room.
  */
 export async function ingestInboundMessage(
   db: Queryable,

@@ -1,6 +1,7 @@
 import type {
   ChatStatus,
   ChatSummary,
+  CustomerDetails,
   CustomerType,
   DeliveryStatus,
   IsoTime,
@@ -11,7 +12,10 @@ import type {
 } from '@care-chat/contract';
 import { type MediaUrl, mediaLinks } from './media-url.js';
 
-/** A `chats` row as `to_jsonb` renders it: bigints as numbers, times as ISO strings with an offset. */
+/**
+ * A `chats` row as `chat_summary_row` renders it (migrations/006): bigints as numbers, times as ISO strings
+ * with an offset, with its executive's name and its customer's details.
+ */
 export interface ChatRow {
   id: number;
   customer: string;
@@ -21,14 +25,19 @@ export interface ChatRow {
   last_message: string | null;
   last_message_time: string | null;
   last_incoming_message: string | null;
-  last_incoming_whatsapp_message: string | null;
   last_outgoing_message: string | null;
   last_interaction_by: SenderType | null;
   tags: string[];
   assigned_executive_id: string | null;
+  assigned_executive_name: string | null;
   unread_count: number;
+  rating: number | null;
+  customer_details: CustomerDetails | null;
   version: number;
 }
+
+/** The SQL that renders the chats row `c` as a `ChatRow`. */
+export const CHAT_ROW = 'chat_summary_row(c)';
 
 /** A `messages` row as `to_jsonb` renders it, with `seen_by` added where a query computes it. */
 export interface MessageRow {
@@ -60,7 +69,12 @@ function isoTime(value: string): IsoTime | null {
 }
 const isoOrNull = (value: string | null): IsoTime | null => (value === null ? null : isoTime(value));
 
-export function chatSummaryOf(row: ChatRow): ChatSummary {
+/**
+ * The chat as the dashboard lists it. `unseenCount` is the reader's own count where one executive asks;
+ * by default the chat's count since an executive last read or replied, for updates a room of them gets.
+ */
+export function chatSummaryOf(row: ChatRow, unseenCount: number = row.unread_count): ChatSummary {
+  const lastIncoming = isoOrNull(row.last_incoming_message);
   return {
     chat_id: String(row.id),
     customer: row.customer,
@@ -70,13 +84,17 @@ export function chatSummaryOf(row: ChatRow): ChatSummary {
     is_resolved: row.status === 'resolved',
     last_message: row.last_message,
     last_message_time: isoOrNull(row.last_message_time),
-    last_incoming_message: isoOrNull(row.last_incoming_message),
-    last_incoming_whatsapp_message: isoOrNull(row.last_incoming_whatsapp_message),
+    last_incoming_message: lastIncoming,
+    last_incoming_message_time: lastIncoming,
     last_outgoing_message: isoOrNull(row.last_outgoing_message),
     last_interaction_by: row.last_interaction_by,
+    last_msg_by: row.last_interaction_by,
     tags: row.tags,
     assigned_executive_id: row.assigned_executive_id,
-    unread_count: row.unread_count,
+    assigned_executive_name: row.assigned_executive_name,
+    unseen_count: unseenCount,
+    rating: row.rating,
+    customer_details: row.customer_details,
     version: Number(row.version),
   };
 }

@@ -1,9 +1,9 @@
 import {
-  AWAITING_CUSTOMER_RESPONSE_TAG,
   CUSTOMER_TYPES,
   type CustomerType,
   type DashboardCounts,
   type DashboardStats,
+  noChats,
 } from '@care-chat/contract';
 import type { Queryable } from './db.js';
 
@@ -13,19 +13,19 @@ export async function dashboardStats(db: Queryable): Promise<DashboardStats> {
     `SELECT customer_type,
             count(*) FILTER (WHERE status = 'active')::int AS active,
             count(*) FILTER (WHERE status = 'resolved')::int AS resolved,
-            count(*) FILTER (WHERE status = 'active' AND tags @> ARRAY[$1])::int AS awaiting_customer_response
+            count(*) FILTER (WHERE status = 'pending')::int AS pending
        FROM chats GROUP BY customer_type`,
-    [AWAITING_CUSTOMER_RESPONSE_TAG],
   );
-  const byType = Object.fromEntries(
-    CUSTOMER_TYPES.map((type) => [type, { active: 0, resolved: 0, awaiting_customer_response: 0 }]),
-  ) as Record<CustomerType, DashboardCounts>;
-  const total: DashboardCounts = { active: 0, resolved: 0, awaiting_customer_response: 0 };
-  for (const { customer_type: type, active, resolved, awaiting_customer_response: awaiting } of rows) {
-    byType[type] = { active, resolved, awaiting_customer_response: awaiting };
+  const byType = Object.fromEntries(CUSTOMER_TYPES.map((type) => [type, noChats()])) as Record<
+    CustomerType,
+    DashboardCounts
+  >;
+  const total = noChats();
+  for (const { customer_type: type, active, resolved, pending } of rows) {
+    byType[type] = { active, resolved, pending };
     total.active += active;
     total.resolved += resolved;
-    total.awaiting_customer_response += awaiting;
+    total.pending += pending;
   }
-  return { ...total, by_customer_type: byType };
+  return { ...total, by_type: byType };
 }

@@ -40,6 +40,7 @@ function record(overrides: Partial<InboundMessageRecord> = {}): InboundMessageRe
     business_number_id: '1001',
     customer_type: 'Partner',
     timestamp: String(1_767_225_600 + serial),
+    arrival: null,
     kind: 'text',
     body: `message ${serial}`,
     message_tag: null,
@@ -69,7 +70,7 @@ describe('ingestInboundMessage', () => {
   it('stores a message once: a repeat changes nothing and says so', async () => {
     const first = record({ customer: '919800000101', wa_id: '919800000101' });
     const stored = await ingestInboundMessage(pool, first);
-    expect(stored).toMatchObject({ inserted: true, chat: { unread_count: 1, version: 1, last_message: first.body } });
+    expect(stored).toMatchObject({ inserted: true, chat: { unseen_count: 1, version: 1, last_message: first.body } });
     const again = await ingestInboundMessage(pool, first);
     expect(again.inserted).toBe(false);
     expect(again.chat).toEqual(stored.chat);
@@ -82,8 +83,9 @@ describe('ingestInboundMessage', () => {
     const older = record({ ...customer, timestamp: '1767225600', body: 'older' });
     await ingestInboundMessage(pool, newer);
     const { chat } = await ingestInboundMessage(pool, older);
-    expect(chat).toMatchObject({ last_message: 'newer', unread_count: 2, version: 2 });
-    expect(chat.last_message_time).toBe('2026-01-01T00:01:40.000Z');
+    expect(chat).toMatchObject({ last_message: 'newer', unseen_count: 2, version: 2 });
+    // The first message of a second takes its middle: room for one received before it but stored later.
+    expect(chat.last_message_time).toBe('2026-01-01T00:01:40.500Z');
   });
 
   it('keeps a user without a visible phone number under their business-scoped id', async () => {
@@ -135,7 +137,7 @@ describe('times PostgreSQL holds and JavaScript cannot read', () => {
       pageSize: 10,
     });
     expect(list.chats).toMatchObject([{ chat_id: chat.chat_id, last_message_time: null, last_outgoing_message: null }]);
-    expect(await findChatByCustomer(pool, customer, ['Partner'])).toMatchObject({ chat_id: chat.chat_id });
+    expect(await findChatByCustomer(pool, customer, ['Partner'], 'agent_1')).toMatchObject({ chat_id: chat.chat_id });
     const history = await readHistory(pool, {
       chatId: chat.chat_id,
       executiveId: 'agent_1',

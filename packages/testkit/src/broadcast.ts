@@ -22,25 +22,29 @@ export function chatSummary(type: CustomerType, overrides: Partial<ChatSummary> 
     last_message: 'When will my cab arrive?',
     last_message_time: now,
     last_incoming_message: now,
-    last_incoming_whatsapp_message: now,
+    last_incoming_message_time: now,
     last_outgoing_message: null,
     last_interaction_by: 'Customer',
+    last_msg_by: 'Customer',
     tags: [],
     assigned_executive_id: null,
-    unread_count: 1,
+    assigned_executive_name: null,
+    unseen_count: 1,
+    rating: null,
+    customer_details: null,
     version: 1,
     ...overrides,
   };
 }
 
-const zero: DashboardCounts = { active: 0, resolved: 0, awaiting_customer_response: 0 };
+const zero: DashboardCounts = { active: 0, resolved: 0, pending: 0 };
 
 function markerStats(marker: number): DashboardStats {
   const byType = Object.fromEntries(CUSTOMER_TYPES.map((type) => [type, zero])) as Record<
     CustomerType,
     DashboardCounts
   >;
-  return { ...zero, active: marker, by_customer_type: byType };
+  return { ...zero, active: marker, by_type: byType };
 }
 
 type DashboardSender = (stats: DashboardStats) => void;

@@ -23,11 +23,9 @@ describe.each(events)('%s data', (event) => {
 
 it('has a validator for every customer type field value', () => {
   for (const type of CUSTOMER_TYPES) {
-    expect(
-      clientValidators.set_executive_status({ ...validRequests.set_executive_status, customer_type: type }).ok,
-    ).toBe(true);
+    expect(clientValidators.fetch_all_chats({ ...validRequests.fetch_all_chats, customer_type: type }).ok).toBe(true);
   }
-  expect(
-    clientValidators.set_executive_status({ ...validRequests.set_executive_status, customer_type: 'Driver' }).ok,
-  ).toBe(false);
+  expect(clientValidators.fetch_all_chats({ ...validRequests.fetch_all_chats, customer_type: 'Driver' }).ok).toBe(
+    false,
+  );
 });

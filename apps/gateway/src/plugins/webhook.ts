@@ -1,5 +1,6 @@
-import { parseWebhook } from '@care-chat/contract';
+import { parseWebhook, redisKeys } from '@care-chat/contract';
 import type { FastifyInstance } from 'fastify';
+import { numberArrivals } from '../webhook/arrivals.js';
 import { queueJobs } from '../webhook/queue-jobs.js';
 import { isSignedBy } from '../webhook/signature.js';
 
@@ -21,6 +22,7 @@ const error = {
 export default async function webhook(app: FastifyInstance) {
   const { appSecret, verifyToken } = app.config.whatsapp;
   const log = app.log.child({ module: 'webhook' });
+  const arrivalsKey = redisKeys(app.config.redisKeyPrefix).arrivals;
 
   // The signature covers the bytes Meta sent, so the body is kept as a Buffer and parsed after the check.
   // Meta sends JSON only: any other content type is refused (415).
@@ -89,7 +91,8 @@ export default async function webhook(app: FastifyInstance) {
       const jobs = parsed.value;
       if (jobs.length > 0) {
         try {
-          await queueJobs(app.queues.inbound, jobs, QUEUE_TIMEOUT_MS);
+          const numbered = await numberArrivals(app.queues.connection, arrivalsKey, jobs, QUEUE_TIMEOUT_MS);
+          await queueJobs(app.queues.inbound, numbered, QUEUE_TIMEOUT_MS);
         } catch (err) {
           log.warn({ err, jobs: jobs.length }, 'webhook not queued: answered 503 for Meta to retry');
           app.metrics.webhooks.inc({ outcome: 'unavailable' });

@@ -5,8 +5,9 @@ import { messageContent } from '../whatsapp/message-content.js';
 import type { Attempt, ProcessorDeps } from './deps.js';
 
 /**
- * A customer's message: stored with its chat in one transaction, then its chat's `room_update*`, the
- * `new_message` to the chat room, and fresh dashboard stats. A message stored before has no second effect,
+ * A customer's message: stored with its chat in one transaction, then its chat's `room_update*` (the only
+ * thing that sends one: each raises the unread badge of every dashboard it reaches), the `new_message` to
+ * the chat room, and fresh dashboard stats. A message stored before has no second effect,
  * unless this is a retry: the earlier attempt may have died before broadcasting, so it broadcasts, once.
  */
 export async function processInboundMessage(job: InboundMessageJob, deps: ProcessorDeps, attempt: Attempt) {
@@ -34,6 +35,7 @@ export async function processInboundMessage(job: InboundMessageJob, deps: Proces
       business_number_id: job.business_number_id,
       customer_type: customerType,
       timestamp: message.timestamp,
+      arrival: job.arrival ?? null,
       kind: message.type,
       body: content.preview,
       message_tag: content.message_tag,
