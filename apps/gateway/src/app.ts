@@ -34,6 +34,8 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
     // what they take: a long-poll waits for packets, an upgraded socket is Engine.IO's.
     requestTimeout: gatewayConfig.requestTimeoutMs,
     http: { headersTimeout: gatewayConfig.requestTimeoutMs, connectionsCheckingInterval: 1000 },
+    // Other systems' ids may be strings or numbers, kept as sent: a union type, which strict Ajv only warns of.
+    ajv: { customOptions: { allowUnionTypes: true } },
   });
   await app.register(config, { config: gatewayConfig });
   await app.register(drain);
