@@ -12,6 +12,7 @@ import errors from './plugins/errors.js';
 import health from './plugins/health.js';
 import media from './plugins/media.js';
 import metrics from './plugins/metrics.js';
+import notes from './plugins/notes.js';
 import postgres from './plugins/postgres.js';
 import queue from './plugins/queue.js';
 import redis from './plugins/redis.js';
@@ -51,5 +52,6 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
   await app.register(api);
   await app.register(media);
   await app.register(customers);
+  await app.register(notes);
   return app;
 }

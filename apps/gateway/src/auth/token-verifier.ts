@@ -40,7 +40,7 @@ export function createTokenVerifier(config: JwtConfig): TokenVerifier {
 }
 
 function executiveOf(claims: Record<string, unknown>): Executive {
-  const { sub, role, customer_types: customerTypes, agent_number: agentNumber, exp } = claims;
+  const { sub, role, customer_types: customerTypes, agent_number: agentNumber, name, exp } = claims;
   if (typeof sub !== 'string' || sub.length === 0 || sub.length > LIMITS.id) {
     throw new AuthError(AuthErrorCode.InvalidToken);
   }
@@ -53,6 +53,7 @@ function executiveOf(claims: Record<string, unknown>): Executive {
     role: role === 'admin' ? 'admin' : 'executive',
     customerTypes: customerTypes ?? CUSTOMER_TYPES,
     agentNumber: typeof agentNumber === 'string' || typeof agentNumber === 'number' ? String(agentNumber) : null,
+    name: typeof name === 'string' && name.length > 0 ? name.slice(0, LIMITS.label) : null,
     expiresAt: typeof exp === 'number' ? exp : null,
   };
 }

@@ -61,7 +61,12 @@ export default fp(
     });
     io.use(authenticate(app.verifyToken));
     io.on('connection', (socket) =>
-      onConnection(socket, { db: app.pg, io, stats: app.stats, mediaUrl: config.media.url }, config.limits, log),
+      onConnection(
+        socket,
+        { db: app.pg, io, stats: app.stats, statsChanged: app.statsChanged, mediaUrl: config.media.url },
+        config.limits,
+        log,
+      ),
     );
     app.decorate('io', io);
     // Closing the transports, not the sockets, makes clients see "transport close" and reconnect to
