@@ -10,6 +10,7 @@ import customers from './plugins/customers.js';
 import drain from './plugins/drain.js';
 import errors from './plugins/errors.js';
 import health from './plugins/health.js';
+import login from './plugins/login.js';
 import media from './plugins/media.js';
 import metrics from './plugins/metrics.js';
 import notes from './plugins/notes.js';
@@ -49,6 +50,7 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
   await app.register(health);
   await app.register(metrics);
   await app.register(webhook);
+  await app.register(login);
   await app.register(api);
   await app.register(media);
   await app.register(customers);

@@ -99,6 +99,9 @@ const corsOrigins: Field<readonly string[]> = (raw) => {
 // RFC 7518 §3.2 bounds an HS256 key (the runtime's `secretProblem`); the metrics token gets the same.
 const optionalSecret = env.secret();
 
+/** Unset, true or false: unset lets another setting decide. */
+const optionalBoolean: Field<boolean | undefined> = (raw) => (raw === undefined ? undefined : env.boolean(false)(raw));
+
 const spec = {
   PORT: env.integer(3000, 0, 65535),
   HOST: listenHost,
@@ -133,6 +136,14 @@ const spec = {
   DRAIN_DELAY_MS: env.integer(2000, 0, 600_000),
   SHUTDOWN_TIMEOUT_MS: env.integer(15_000, 1000, 600_000),
   METRICS_TOKEN: optionalSecret,
+  LOGIN_ENABLED: optionalBoolean,
+  ACCESS_TOKEN_TTL_S: env.integer(12 * 3600, 60, 7 * 24 * 3600),
+  REFRESH_TOKEN_TTL_S: env.integer(7 * 24 * 3600, 60, 90 * 24 * 3600),
+  LOGIN_ATTEMPTS_PER_USERNAME: env.integer(10, 1, 10_000),
+  LOGIN_ATTEMPTS_PER_ADDRESS: env.integer(100, 1, 1_000_000),
+  LOGIN_ATTEMPT_WINDOW_S: env.integer(900, 1, 24 * 3600),
+  LOGIN_SLOW_AFTER: env.integer(4, 0, 10_000),
+  LOGIN_SLOW_MS: env.integer(1000, 0, 60_000),
   WHATSAPP_ACCESS_TOKEN: env.optionalString(),
   WHATSAPP_API_BASE_URL: env.url('https://graph.facebook.com/v21.0', ['https:', 'http:']),
   WHATSAPP_TIMEOUT_MS: env.integer(10_000, 100, 120_000),
@@ -164,6 +175,13 @@ function checkJwtKey(values: { JWT_SECRET: string | undefined; JWT_PUBLIC_KEY: s
   return [];
 }
 
+/** Tokens from an outside issuer are checked with its public key: this tier has no key to sign its own. */
+function checkLogin(values: { LOGIN_ENABLED: boolean | undefined; JWT_PUBLIC_KEY: string | undefined }): string[] {
+  return values.LOGIN_ENABLED === true && values.JWT_PUBLIC_KEY !== undefined
+    ? ['LOGIN_ENABLED: cannot be true with JWT_PUBLIC_KEY: the tier signs its tokens with JWT_SECRET']
+    : [];
+}
+
 /** Peers refuse to forward to a URL outside the network: the node that has it stops instead. */
 function checkInternalUrl(values: {
   INTERNAL_URL: string | undefined;
@@ -183,6 +201,7 @@ export function loadConfig(source: EnvSource) {
   const raw = parseEnv(source, spec, (values) => [
     ...checkJwtKey(values),
     ...checkInternalUrl(values),
+    ...checkLogin(values),
     ...mediaLinkProblems(values),
   ]);
   const mediaSigner = mediaSignerOf(raw);
@@ -227,6 +246,16 @@ export function loadConfig(source: EnvSource) {
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
     // Unset: no /metrics route at all.
     metricsToken: raw.METRICS_TOKEN,
+    login: Object.freeze({
+      enabled: raw.LOGIN_ENABLED ?? raw.JWT_PUBLIC_KEY === undefined,
+      accessTtlS: raw.ACCESS_TOKEN_TTL_S,
+      refreshTtlS: raw.REFRESH_TOKEN_TTL_S,
+      perUsername: raw.LOGIN_ATTEMPTS_PER_USERNAME,
+      perAddress: raw.LOGIN_ATTEMPTS_PER_ADDRESS,
+      windowS: raw.LOGIN_ATTEMPT_WINDOW_S,
+      slowAfter: raw.LOGIN_SLOW_AFTER,
+      slowMs: raw.LOGIN_SLOW_MS,
+    }),
     graph: Object.freeze({
       // Unset: media downloads are answered 503, saying so.
       accessToken: raw.WHATSAPP_ACCESS_TOKEN,
@@ -246,3 +275,4 @@ export function loadConfig(source: EnvSource) {
 }
 
 export type GatewayConfig = ReturnType<typeof loadConfig>;
+export type LoginConfig = GatewayConfig['login'];

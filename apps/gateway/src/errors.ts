@@ -81,3 +81,24 @@ export const MediaFailure = {
   forged: () => new HttpFailure(403, 'bad_signature', 'This media link is not valid'),
   expired: () => new HttpFailure(403, 'link_expired', 'This media link has expired: open the chat again for a new one'),
 } as const;
+
+/** Why `/api/auth/*` said no. */
+export const LoginFailure = {
+  wrongCredentials: () => new HttpFailure(401, 'wrong_credentials', 'Wrong username or password'),
+  tooManyAttempts: (retryAfterMs: number) =>
+    new HttpFailure(
+      429,
+      'too_many_attempts',
+      'Too many login attempts: try again later',
+      String(Math.max(1, Math.ceil(retryAfterMs / 1000))),
+    ),
+  refreshRefused: () => new HttpFailure(401, 'session_ended', 'This session has ended: log in again'),
+  outsideIssuer: () =>
+    new HttpFailure(
+      404,
+      'login_elsewhere',
+      'Login is handled by the service that issues this deployment’s tokens (JWT_PUBLIC_KEY is set)',
+    ),
+  switchedOff: () =>
+    new HttpFailure(404, 'login_off', 'Login is switched off on this deployment (LOGIN_ENABLED=false)'),
+} as const;

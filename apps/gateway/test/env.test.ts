@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { TEST_JWT_SECRET } from '@care-chat/testkit';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/env.js';
@@ -59,5 +60,28 @@ describe('secrets', () => {
     expect(load({ METRICS_TOKEN: 'metrics' })).toThrow(
       'invalid configuration: METRICS_TOKEN: must be at least 32 bytes, got 7 (openssl rand -base64 32 makes one)',
     );
+  });
+});
+
+describe('login', () => {
+  const publicKey = generateKeyPairSync('ec', { namedCurve: 'P-256' })
+    .publicKey.export({ type: 'spki', format: 'pem' })
+    .toString();
+
+  it('is on with JWT_SECRET, off with JWT_PUBLIC_KEY, and off when LOGIN_ENABLED=false', () => {
+    expect(loadConfig(required).login.enabled).toBe(true);
+    expect(loadConfig({ ...required, LOGIN_ENABLED: 'false' }).login.enabled).toBe(false);
+    expect(loadConfig({ ...required, JWT_SECRET: '', JWT_PUBLIC_KEY: publicKey }).login.enabled).toBe(false);
+  });
+
+  it('refuses LOGIN_ENABLED=true with JWT_PUBLIC_KEY: the tier could not sign', () => {
+    expect(load({ JWT_SECRET: '', JWT_PUBLIC_KEY: publicKey, LOGIN_ENABLED: 'true' })).toThrow(
+      'invalid configuration: LOGIN_ENABLED: cannot be true with JWT_PUBLIC_KEY: the tier signs its tokens with JWT_SECRET',
+    );
+  });
+
+  it('takes a shift-long access token and a week-long refresh token by default', () => {
+    expect(loadConfig(required).login).toMatchObject({ accessTtlS: 12 * 3600, refreshTtlS: 7 * 24 * 3600 });
+    expect(load({ ACCESS_TOKEN_TTL_S: '10' })).toThrow('ACCESS_TOKEN_TTL_S: must be an integer from 60 to 604800');
   });
 });

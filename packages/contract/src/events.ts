@@ -110,6 +110,8 @@ export interface Executive {
   name: string | null;
   /** Unix seconds from `exp`, or null for a token without one. */
   expiresAt: number | null;
+  /** The `sid` claim of a token this tier's login issued: the login that logout revokes. Null otherwise. */
+  loginId: string | null;
 }
 
 export interface SocketData {

@@ -110,6 +110,9 @@ export {
   chatRoom,
   DASHBOARD_ROOM,
   type DashboardRoom,
+  isLoginRoom,
+  type LoginRoom,
+  loginRoom,
   type Room,
   SOCKET_PATH,
 } from './rooms.js';

@@ -13,6 +13,10 @@ export function redisKeys(prefix: string) {
     node: (nodeId: string) => `${prefix}:node:${nodeId}`,
     /** The handshake allowance of one client address (or one executive at an address), shared by every gateway. */
     handshakes: (subject: string) => `${prefix}:handshakes:${subject}`,
+    /** Whether a login is revoked (`revoked`) or not (`live`), as PostgreSQL said, until its access tokens expire. */
+    login: (loginId: string) => `${prefix}:login:${loginId}`,
+    /** Login attempts against one username, and from one client address, shared by every gateway. */
+    loginAttempts: (subject: string) => `${prefix}:login-attempts:${subject}`,
     /** The count that numbers inbound messages in the order the gateways received them. */
     arrivals: `${prefix}:arrivals`,
     /**

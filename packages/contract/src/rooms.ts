@@ -18,8 +18,17 @@ export function chatIdOfRoom(room: string): string | null {
   return room.startsWith('chat_') ? room.slice('chat_'.length) : null;
 }
 
+/** The sockets of one login, wherever they are connected: what its logout disconnects. */
+export type LoginRoom = `login_${string}`;
+
+export function loginRoom(loginId: string): LoginRoom {
+  return `login_${loginId}`;
+}
+
+export const isLoginRoom = (room: string): room is LoginRoom => room.startsWith('login_');
+
 /** Every room the tier broadcasts to: what an emitter to the dashboards may name. */
-export type Room = TypeRoom | DashboardRoom | ChatRoom | StatsRoom;
+export type Room = TypeRoom | DashboardRoom | ChatRoom | StatsRoom | LoginRoom;
 
 /** The HTTP path the dashboard's Socket.IO client connects on. */
 export const SOCKET_PATH = '/ws';

@@ -95,3 +95,16 @@ export async function findExecutiveForLogin(db: Queryable, username: string): Pr
   );
   return rows[0];
 }
+
+/**
+ * Stores a new hash of a password just verified, made with today's parameters; a password reset in the
+ * meantime (another hash than `verifiedHash`) is left alone.
+ */
+export async function rehashPassword(db: Queryable, adminid: string, password: string, verifiedHash: string) {
+  const passwordHash = await hashPassword(password);
+  await db.query('UPDATE executives SET password_hash = $3, updated_at = now() WHERE id = $1 AND password_hash = $2', [
+    adminid,
+    verifiedHash,
+    passwordHash,
+  ]);
+}

@@ -20,10 +20,22 @@ export {
   listExecutives,
   type NewExecutive,
   normalizeUsername,
+  rehashPassword,
   resetPassword,
 } from './executives.js';
 export { type HistoryQuery, type HistoryResult, readHistory } from './history.js';
 export { type InboundMessageRecord, type IngestResult, ingestInboundMessage } from './ingest.js';
+export {
+  createLogin,
+  isLoginId,
+  type LoginExecutive,
+  loginStatus,
+  type NewLogin,
+  type RefreshOutcome,
+  type RevokedReason,
+  revokeLogin,
+  rotateRefreshToken,
+} from './logins.js';
 export {
   MEDIA_LINK_VARIABLES,
   type MediaUrl,

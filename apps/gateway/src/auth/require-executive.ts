@@ -16,7 +16,7 @@ export function requireExecutive(app: FastifyInstance): void {
   app.addHook('onRequest', async (request, reply) => {
     const token = bearerToken(request.headers.authorization);
     try {
-      request.executive = app.verifyToken(token);
+      request.executive = await app.authenticateToken(token);
     } catch (error) {
       if (!(error instanceof AuthError)) throw error;
       return reply.code(401).send({ status: 0, error: error.code, message: 'unauthorized' });

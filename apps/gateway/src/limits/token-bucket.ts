@@ -13,11 +13,17 @@ export class TokenBucket {
   }
 
   take(now = Date.now()): boolean {
+    return this.takeOne(now).allowed;
+  }
+
+  /** `take`, saying also how long until one more is allowed and how much of the burst is in use. */
+  takeOne(now = Date.now()): { allowed: boolean; retryAfterMs: number; used: number } {
     this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#at) / 1000) * this.perSecond);
     this.#at = now;
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
-    return true;
+    const allowed = this.#tokens >= 1;
+    if (allowed) this.#tokens -= 1;
+    const retryAfterMs = allowed ? 0 : Math.ceil(((1 - this.#tokens) / this.perSecond) * 1000);
+    return { allowed, retryAfterMs, used: Math.ceil(this.burst - this.#tokens) };
   }
 
   /** Whether it has refilled completely: an idle bucket that can be forgotten. */

@@ -2,8 +2,8 @@ import { redisKeys, SOCKET_PATH } from '@care-chat/contract';
 import { streamAdapter } from '@care-chat/realtime';
 import fp from 'fastify-plugin';
 import { Server } from 'socket.io';
-import { HandshakeLimiter } from '../limits/handshake-limiter.js';
-import { authenticate } from '../socket/authenticate.js';
+import { RateLimiter } from '../limits/rate-limiter.js';
+import { authenticate, disconnectIfRevokedMeanwhile } from '../socket/authenticate.js';
 import { onConnection } from '../socket/connection.js';
 import { handshakeSubject } from '../socket/handshake-subject.js';
 import { holdDashboardStats } from '../socket/hold-back.js';
@@ -21,10 +21,12 @@ export default fp(
   async (app) => {
     const { config, drain } = app;
     const log = app.log.child({ module: 'socket' });
-    const handshakes = new HandshakeLimiter(
+    const perMinute = config.limits.connectionsPerAddressPerMinute;
+    const handshakes = new RateLimiter(
       app.redis.pub,
       redisKeys(config.redisKeyPrefix).handshakes,
-      config.limits.connectionsPerAddressPerMinute,
+      { burst: perMinute, intervalMs: 60_000 / perMinute },
+      'handshakes',
       log.child({ module: 'handshakes' }),
     );
     const io: GatewayServer = new Server(app.server, {
@@ -53,21 +55,22 @@ export default fp(
       allowRequest: (request, callback) => {
         if (drain.draining) return callback('Draining: connect to another node', false);
         if (!redisConnected(app.redis)) return callback('Redis is out of reach: try again shortly', false);
-        void handshakes.allow(handshakeSubject(request, app.verifyToken, config.trustProxy)).then((allowed) => {
+        void handshakes.take(handshakeSubject(request, app.verifyToken, config.trustProxy)).then(({ allowed }) => {
           if (allowed) callback(null, true);
           else callback('Too many connection attempts from this address', false);
         });
       },
     });
-    io.use(authenticate(app.verifyToken));
-    io.on('connection', (socket) =>
+    io.use(authenticate(app.authenticateToken));
+    io.on('connection', (socket) => {
       onConnection(
         socket,
         { db: app.pg, io, stats: app.stats, statsChanged: app.statsChanged, mediaUrl: config.media.url },
         config.limits,
         log,
-      ),
-    );
+      );
+      disconnectIfRevokedMeanwhile(socket, (loginId) => app.loginRevocations.isRevoked(loginId), log);
+    });
     app.decorate('io', io);
     // Closing the transports, not the sockets, makes clients see "transport close" and reconnect to
     // another node; a Socket.IO disconnect packet would tell them to stay away.

@@ -1,20 +1,21 @@
+import type { Executive } from '@care-chat/contract';
+import type { Log } from '@care-chat/runtime';
 import type { ExtendedError } from 'socket.io';
-import type { TokenVerifier } from '../auth/token-verifier.js';
 import { AuthError } from '../errors.js';
 import { handshakeToken } from './handshake-token.js';
 import type { GatewaySocket } from './types.js';
 
 /**
- * Socket.IO middleware: a socket without a valid token never connects. The client gets `connect_error`
- * with message `unauthorized` and `data.code` saying why. A session recovered with another executive's
- * token keeps none of its rooms, so nothing it missed reaches them.
+ * Socket.IO middleware: a socket without a valid token of a live login never connects. The client gets
+ * `connect_error` with message `unauthorized` and `data.code` saying why. A session recovered with
+ * another executive's token keeps none of its rooms, so nothing it missed reaches them.
  */
-export function authenticate(verifyToken: TokenVerifier) {
-  return (socket: GatewaySocket, next: (err?: ExtendedError) => void) => {
+export function authenticate(authenticateToken: (token: string | undefined) => Promise<Executive>) {
+  return async (socket: GatewaySocket, next: (err?: ExtendedError) => void) => {
     try {
       // Restored with the session: the executive whose it was.
       const previous = socket.recovered ? socket.data.executive?.id : undefined;
-      socket.data.executive = verifyToken(handshakeToken(socket.handshake));
+      socket.data.executive = await authenticateToken(handshakeToken(socket.handshake));
       if (previous !== undefined && previous !== socket.data.executive.id) leaveAllRooms(socket);
       next();
     } catch (error) {
@@ -27,4 +28,21 @@ export function authenticate(verifyToken: TokenVerifier) {
 
 function leaveAllRooms(socket: GatewaySocket): void {
   for (const room of [...socket.rooms]) if (room !== socket.id) void socket.leave(room);
+}
+
+/**
+ * A logout that lands between a socket's check and its joining its login's room would disconnect that
+ * room before the socket is in it. Asked again once it is in: a logout is written to Redis before its
+ * disconnect goes out, so either this sees it or the disconnect finds the socket.
+ */
+export function disconnectIfRevokedMeanwhile(
+  socket: GatewaySocket,
+  isRevoked: (loginId: string) => Promise<boolean>,
+  log: Log,
+): void {
+  const { loginId } = socket.data.executive;
+  if (loginId === null) return;
+  isRevoked(loginId)
+    .then((revoked) => revoked && socket.disconnect(true))
+    .catch((err: unknown) => log.warn({ err, login: loginId }, 'login not checked again after connecting'));
 }

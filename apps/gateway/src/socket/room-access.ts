@@ -4,8 +4,10 @@ import {
   customerTypeOfRoom,
   DASHBOARD_ROOM,
   type Executive,
+  isLoginRoom,
   isStatsRoom,
   isTypeRoom,
+  loginRoom,
   type Room,
   type SocketData,
   statsRoom,
@@ -13,10 +15,14 @@ import {
 import type { StreamAdapter } from '@care-chat/realtime';
 import type { GatewaySocket } from './types.js';
 
-/** Where every socket is from its connection: everyone's room, and the counts of the types it may see. */
+/**
+ * Where every socket is from its connection: everyone's room, the counts of the types it may see, and
+ * its login's room, which that login's logout disconnects on every gateway.
+ */
 export function connectionRooms(executive: Executive): Room[] {
   const stats = statsRoom(executive.customerTypes);
-  return stats === null ? [DASHBOARD_ROOM] : [DASHBOARD_ROOM, stats];
+  const login = executive.loginId === null ? [] : [loginRoom(executive.loginId)];
+  return [DASHBOARD_ROOM, ...(stats === null ? [] : [stats]), ...login];
 }
 
 /** Whether `executive`'s token allows it in `room` (joining chats checked the database already). */
@@ -29,6 +35,8 @@ function mayBeIn({ executive, chatTypes }: SocketData, room: string): boolean {
   }
   if (isTypeRoom(room)) return allowed.includes(customerTypeOfRoom(room));
   if (isStatsRoom(room)) return room === statsRoom(allowed);
+  // A session recovered with a token of another login is no longer the old login's to disconnect.
+  if (isLoginRoom(room)) return executive.loginId !== null && room === loginRoom(executive.loginId);
   return true;
 }
 
