@@ -13,6 +13,7 @@ import health from './plugins/health.js';
 import login from './plugins/login.js';
 import media from './plugins/media.js';
 import metrics from './plugins/metrics.js';
+import notes from './plugins/notes.js';
 import postgres from './plugins/postgres.js';
 import queue from './plugins/queue.js';
 import redis from './plugins/redis.js';
@@ -55,5 +56,6 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
   await app.register(api);
   await app.register(media);
   await app.register(customers);
+  await app.register(notes);
   return app;
 }

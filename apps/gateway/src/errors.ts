@@ -25,6 +25,8 @@ export const SocketErrorMessage = {
   notInChat: (chatId: string) => `Join chat ${chatId} first`,
   tooManyChats: (limit: number) => `Too many chats open (${limit}): leave one first`,
   noChatFor: (customer: string) => `No chat with customer ${customer}`,
+  severalChats: (customer: string) => `Customer ${customer} has chats on several numbers: give chat_id`,
+  tooManyTags: (limit: number) => `A chat carries at most ${limit} tags: remove one first`,
 } as const;
 
 /** HTTP answers to a request for another gateway's session that could not be passed to it. */

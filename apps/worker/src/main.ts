@@ -10,6 +10,7 @@ import { createPool, dashboardStats, migrate } from '@care-chat/store';
 import { dashboardEmitter, publishStats } from './broadcaster.js';
 import { loadConfig } from './env.js';
 import { startInboundWorker } from './inbound-worker.js';
+import { listenForStatsChanges } from './stats-changes.js';
 import { StatsPublisher } from './stats-publisher.js';
 
 const { log, config } = boot('worker', () => loadConfig(process.env));
@@ -37,6 +38,12 @@ const stats = new StatsPublisher(
   config.statsIntervalMs,
   log.child({ module: 'stats' }),
 );
+const statsChanges = await listenForStatsChanges(
+  emitRedis,
+  config.redisKeyPrefix,
+  stats,
+  log.child({ module: 'stats' }),
+);
 const worker = startInboundWorker(queueRedis, config, {
   db,
   emitter,
@@ -47,6 +54,7 @@ const worker = startInboundWorker(queueRedis, config, {
 onShutdownSignal(log, config.shutdownTimeoutMs, async () => {
   // Finishes the jobs in hand and takes no more; then the last stats, then the connections.
   await worker.close();
+  statsChanges.disconnect();
   await stats.flush();
   await db.end();
   queueRedis.disconnect();

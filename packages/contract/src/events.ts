@@ -106,6 +106,8 @@ export interface Executive {
   /** The customer types whose rooms this executive may join: the `customer_types` claim, or all four. */
   customerTypes: readonly CustomerType[];
   agentNumber: string | null;
+  /** The token's `name` claim: who wrote a note, when the executives table does not know the id. */
+  name: string | null;
   /** Unix seconds from `exp`, or null for a token without one. */
   expiresAt: number | null;
   /** The `sid` claim of a token this tier's login issued: the login that logout revokes. Null otherwise. */

@@ -57,6 +57,7 @@ export {
   type MediaType,
   type Message,
   type MessageStatusUpdate,
+  type Note,
   type NoteAdded,
   type OpenWindow,
   type Pagination,

@@ -12,6 +12,8 @@ export const LIMITS = {
   search: 100,
   message: 4096,
   note: 2000,
+  /** Tags one chat may carry: the dashboard's pages offer three to five each, and the server adds a few. */
+  tagsPerChat: 20,
   page: 100_000,
   pageSize: 100,
   /**

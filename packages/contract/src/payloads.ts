@@ -131,19 +131,28 @@ export interface DashboardStats extends DashboardCounts {
   by_type: Partial<Record<CustomerType, DashboardCounts>>;
 }
 
+/** A tag added to or removed from a chat, with the chat's tags after it (the dashboard replaces its own with them). */
 export interface TagUpdated {
   chat_id: string;
   tag: string;
   action: TagAction;
+  tags: string[];
 }
 
-export interface NoteAdded {
+/** An executive's note on a chat, seen by executives only (never sent to the customer). */
+export interface Note {
+  id: string;
   chat_id: string;
-  note_id: string;
   content: string;
-  author: string;
-  datetime: IsoTime;
+  /** The writer's executive id (the token's `sub`). */
+  author_id: string;
+  /** The writer's name as the executives table has it, else the token's `name` claim, else the id. */
+  author_name: string;
+  created_at: IsoTime;
 }
+
+/** The dashboard shows a note it added only when this reaches it. */
+export type NoteAdded = Note;
 
 export interface ChatAssigned {
   chat_id: string;

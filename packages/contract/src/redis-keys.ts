@@ -19,6 +19,11 @@ export function redisKeys(prefix: string) {
     loginAttempts: (subject: string) => `${prefix}:login-attempts:${subject}`,
     /** The count that numbers inbound messages in the order the gateways received them. */
     arrivals: `${prefix}:arrivals`,
+    /**
+     * A pub/sub channel: a gateway that changed chat counts (a status set by an executive) asks the workers,
+     * which publish `dashboard_stats`, to count again.
+     */
+    statsChanged: `${prefix}:stats-changed`,
     /** BullMQ's key prefix for every queue. */
     queues: `${prefix}:bull`,
   } as const;

@@ -6,6 +6,7 @@ import type {
   DashboardStats,
   ExecutiveStatus,
   Message,
+  Note,
   OpenWindow,
   Pagination,
   TagAction,
@@ -74,6 +75,7 @@ export interface SendMessageRequest {
   template_id?: string;
   template_name?: string;
 }
+/** By `chat_id`; without one, the customer's only chat among the token's types. `update_by_number` is never read. */
 export interface UpdateChatStatusRequest {
   chat_id?: string;
   customer_number: string;
@@ -136,10 +138,11 @@ export interface ClientSuccesses {
   config: { chat_id: string; config: { whatsapp_window_open: OpenWindow[] } };
   send_message: { message_id: string };
   update_chat_status: { old_status: ChatStatus; new_status: ChatStatus };
-  apply_tag: Record<never, never>;
+  /** The chat's tags after the change. */
+  apply_tag: { tags: string[] };
   set_executive_status: { executive_id: string; new_status: ExecutiveStatus };
   reassign_chat: { chat_id: string; executive_id: string };
-  add_note: { note_id: string };
+  add_note: { note: Note };
   typing: Record<never, never>;
 }
 

@@ -19,6 +19,8 @@ import {
 const room = oneOf(TYPE_ROOMS, (value) => `Invalid room: ${describe(value)}`);
 const customerType = oneOf(CUSTOMER_TYPES);
 const label = text(LIMITS.label);
+/** Shown to people: blank text is refused. */
+const visible = /\S/;
 const page = optional(integer(1, LIMITS.page));
 const pageSize = optional(integer(1, LIMITS.pageSize));
 
@@ -57,10 +59,10 @@ export const clientValidators: { [E in ClientEventName]: Validator<ClientRequest
     template_name: optional(label),
   }),
   update_chat_status: object({ chat_id: optional(id), customer_number: phone, status: oneOf(CHAT_STATUSES) }),
-  apply_tag: object({ chat_id: id, tag: label, action: oneOf(TAG_ACTIONS) }),
+  apply_tag: object({ chat_id: id, tag: text(LIMITS.label, visible), action: oneOf(TAG_ACTIONS) }),
   set_executive_status: object({ status: oneOfAnyCase(EXECUTIVE_STATUSES) }),
   reassign_chat: object({ chat_id: id, executive_id: id }),
-  add_note: object({ chat_id: id, content: text(LIMITS.note) }),
+  add_note: object({ chat_id: id, content: text(LIMITS.note, visible) }),
   typing: object({ chat_id: id }),
 };
 

@@ -1,4 +1,6 @@
 export { type ChatListQuery, findChatByCustomer, listChats } from './chat-list.js';
+export { type ChatStatusChange, type ChatStatusResult, setChatStatus } from './chat-status.js';
+export { applyTag, type TagChange, type TagResult } from './chat-tags.js';
 export {
   type CustomerRides,
   type JsonObject,
@@ -43,6 +45,7 @@ export {
   signedMediaUrl,
 } from './media-url.js';
 export { migrate } from './migrate.js';
+export { addNote, listNotes } from './notes.js';
 export { hashPassword, needsRehash, SCRYPT_PARAMETERS, verifyPassword } from './password.js';
 export { dashboardStats } from './stats.js';
 export { applyMessageStatus, type StatusRecord } from './statuses.js';

@@ -49,7 +49,7 @@ export function createTokenVerifier(config: JwtConfig, options: VerifierOptions)
 }
 
 function executiveOf(claims: Record<string, unknown>, ownLogins: boolean): Executive {
-  const { sub, role, customer_types: customerTypes, agent_number: agentNumber, exp, sid } = claims;
+  const { sub, role, customer_types: customerTypes, agent_number: agentNumber, name, exp, sid } = claims;
   if (typeof sub !== 'string' || sub.length === 0 || sub.length > LIMITS.id) {
     throw new AuthError(AuthErrorCode.InvalidToken);
   }
@@ -66,6 +66,7 @@ function executiveOf(claims: Record<string, unknown>, ownLogins: boolean): Execu
     role: role === 'admin' ? 'admin' : 'executive',
     customerTypes: customerTypes ?? CUSTOMER_TYPES,
     agentNumber: typeof agentNumber === 'string' || typeof agentNumber === 'number' ? String(agentNumber) : null,
+    name: typeof name === 'string' && name.length > 0 ? name.slice(0, LIMITS.label) : null,
     expiresAt: typeof exp === 'number' ? exp : null,
     loginId: ownLogins && typeof sid === 'string' ? sid : null,
   };

@@ -63,7 +63,12 @@ export default fp(
     });
     io.use(authenticate(app.authenticateToken));
     io.on('connection', (socket) => {
-      onConnection(socket, { db: app.pg, io, stats: app.stats, mediaUrl: config.media.url }, config.limits, log);
+      onConnection(
+        socket,
+        { db: app.pg, io, stats: app.stats, statsChanged: app.statsChanged, mediaUrl: config.media.url },
+        config.limits,
+        log,
+      );
       disconnectIfRevokedMeanwhile(socket, (loginId) => app.loginRevocations.isRevoked(loginId), log);
     });
     app.decorate('io', io);

@@ -22,6 +22,8 @@ export interface HandlerContext {
   db: pg.Pool;
   io: GatewayServer;
   stats: StatsCache;
+  /** Tells the workers the chat counts changed, so every dashboard gets fresh `dashboard_stats`. */
+  statsChanged: () => Promise<void>;
   /** Links for the media of the messages handlers answer with. */
   mediaUrl: MediaUrl;
   /** This socket's allowance of events. */

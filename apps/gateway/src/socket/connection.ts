@@ -24,6 +24,7 @@ class SocketContext implements HandlerContext {
   readonly db: HandlerContext['db'];
   readonly io: HandlerContext['io'];
   readonly stats: HandlerContext['stats'];
+  readonly statsChanged: HandlerContext['statsChanged'];
   readonly mediaUrl: HandlerContext['mediaUrl'];
   readonly rate: TokenBucket;
   readonly work: WorkQueue;
@@ -35,7 +36,13 @@ class SocketContext implements HandlerContext {
     limits: SocketLimits,
     private readonly parentLog: Log,
   ) {
-    ({ db: this.db, io: this.io, stats: this.stats, mediaUrl: this.mediaUrl } = services);
+    ({
+      db: this.db,
+      io: this.io,
+      stats: this.stats,
+      statsChanged: this.statsChanged,
+      mediaUrl: this.mediaUrl,
+    } = services);
     this.rate = new TokenBucket(limits.eventsPerSecond, limits.eventBurst);
     this.work = new WorkQueue(limits.eventsRunning, limits.eventsWaiting);
   }

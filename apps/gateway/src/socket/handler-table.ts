@@ -1,7 +1,10 @@
 import type { HandlerTable } from './answer.js';
+import { chatStatusHandlers } from './handlers/chat-status.js';
 import { chatHandlers } from './handlers/chats.js';
+import { noteHandlers } from './handlers/notes.js';
 import { readHandlers } from './handlers/reads.js';
 import { roomHandlers } from './handlers/rooms.js';
+import { tagHandlers } from './handlers/tags.js';
 import { typingHandlers } from './handlers/typing.js';
 import { unsupportedHandlers } from './handlers/unsupported.js';
 
@@ -11,5 +14,8 @@ export const handlers: HandlerTable = {
   ...chatHandlers,
   ...readHandlers,
   ...typingHandlers,
+  ...chatStatusHandlers,
+  ...tagHandlers,
+  ...noteHandlers,
   ...unsupportedHandlers,
 };
