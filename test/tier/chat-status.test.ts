@@ -17,7 +17,7 @@ import {
   until,
 } from '@care-chat/testkit';
 import { describe, expect, it } from 'vitest';
-import { ask, dashboardAt, expectRefused, tierForFile, variantsOf } from './dashboard.js';
+import { ask, dashboardAt, expectRefused, tierForFile, variantsOf } from './dashboard-variants.js';
 
 const run = tierForFile();
 

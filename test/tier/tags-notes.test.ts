@@ -10,7 +10,7 @@ import {
   viaEmitter,
 } from '@care-chat/testkit';
 import { describe, expect, it } from 'vitest';
-import { ask, dashboardAt, expectRefused, type Refusals, tierForFile, variantsOf } from './dashboard.js';
+import { ask, dashboardAt, expectRefused, type Refusals, tierForFile, variantsOf } from './dashboard-variants.js';
 
 const run = tierForFile();
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
