@@ -7,6 +7,7 @@ import cluster from './plugins/cluster.js';
 import config from './plugins/config.js';
 import cors from './plugins/cors.js';
 import customers from './plugins/customers.js';
+import docs from './plugins/docs.js';
 import drain from './plugins/drain.js';
 import errors from './plugins/errors.js';
 import health from './plugins/health.js';
@@ -42,6 +43,7 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
   await app.register(drain);
   await app.register(errors);
   await app.register(cors);
+  await app.register(docs);
   await app.register(redis);
   await app.register(postgres);
   await app.register(queue);

@@ -151,6 +151,7 @@ const spec = {
   MEDIA_MAX_BYTES: env.integer(100 * 1024 * 1024, 1024, 2 * 1024 * 1024 * 1024),
   ...MEDIA_LINK_VARIABLES,
   SERVICE_TOKENS: env.secrets(),
+  DOCS_ENABLED: env.boolean(false),
 };
 
 function checkJwtKey(values: { JWT_SECRET: string | undefined; JWT_PUBLIC_KEY: string | undefined }): string[] {
@@ -246,6 +247,7 @@ export function loadConfig(source: EnvSource) {
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
     // Unset: no /metrics route at all.
     metricsToken: raw.METRICS_TOKEN,
+    docsEnabled: raw.DOCS_ENABLED,
     login: Object.freeze({
       enabled: raw.LOGIN_ENABLED ?? raw.JWT_PUBLIC_KEY === undefined,
       accessTtlS: raw.ACCESS_TOKEN_TTL_S,

@@ -48,20 +48,24 @@ export function responseEvent<E extends ClientEventName>(event: E): ResponseEven
   return `${event}_response`;
 }
 
-/** Events the server sends to rooms, other than the four `room_update*` events and the `*_response` answers. */
-export interface ServerBroadcasts {
-  new_message: (message: Message) => void;
-  message_status: (update: MessageStatusUpdate) => void;
-  dashboard_stats: (stats: DashboardStats) => void;
-  tag_updated: (update: TagUpdated) => void;
-  note_added: (note: NoteAdded) => void;
-  chat_assigned: (assignment: ChatAssigned) => void;
-  chat_reassigned: (reassignment: ChatReassigned) => void;
-  user_left: (departure: UserLeft) => void;
-  user_typing: (typing: UserTyping) => void;
-  executive_status: (update: ExecutiveStatusUpdate) => void;
-  sla_alert: (alert: SlaAlert) => void;
+/** What each event the server sends to rooms carries, other than the four `room_update*` events and the answers. */
+export interface ServerBroadcastPayloads {
+  new_message: Message;
+  message_status: MessageStatusUpdate;
+  dashboard_stats: DashboardStats;
+  tag_updated: TagUpdated;
+  note_added: NoteAdded;
+  chat_assigned: ChatAssigned;
+  chat_reassigned: ChatReassigned;
+  user_left: UserLeft;
+  user_typing: UserTyping;
+  executive_status: ExecutiveStatusUpdate;
+  sla_alert: SlaAlert;
 }
+
+export type ServerBroadcasts = {
+  [E in keyof ServerBroadcastPayloads]: (payload: ServerBroadcastPayloads[E]) => void;
+};
 
 export const ServerEvent = {
   NewMessage: 'new_message',

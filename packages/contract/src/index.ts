@@ -24,6 +24,7 @@ export {
   type InterServerEvents,
   type ResponseEventName,
   responseEvent,
+  type ServerBroadcastPayloads,
   type ServerBroadcasts,
   ServerEvent,
   type ServerToClientEvents,
