@@ -143,7 +143,8 @@ describe('the Railway services (infra/railway)', () => {
     expect(services.worker.config.deploy.drainingSeconds * 1000).toBeGreaterThan(worker.shutdownTimeoutMs);
   });
 
-  it('checks the gateway by its readiness, which turns 503 while it drains', () => {
+  it('checks each process by its readiness, which turns 503 while it stops', () => {
     expect(services.gateway.config.deploy.healthcheckPath).toBe('/api/health/ready');
+    expect(services.worker.config.deploy.healthcheckPath).toBe('/api/health/ready');
   });
 });

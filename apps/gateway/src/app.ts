@@ -49,10 +49,10 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
   await app.register(queue);
   await app.register(stats);
   await app.register(auth);
+  await app.register(metrics);
   await app.register(socket);
   await app.register(cluster);
   await app.register(health);
-  await app.register(metrics);
   await app.register(webhook);
   await app.register(login);
   await app.register(api);

@@ -16,6 +16,9 @@ const spec = {
   STATS_INTERVAL_MS: env.integer(1000, 10, 60_000),
   STARTUP_TIMEOUT_MS: env.integer(10_000, 500, 600_000),
   SHUTDOWN_TIMEOUT_MS: env.integer(30_000, 1000, 600_000),
+  WORKER_PORT: env.integer(9464, 0, 65535),
+  WORKER_HOST: env.string('0.0.0.0'),
+  METRICS_TOKEN: env.secret(),
   ...MEDIA_LINK_VARIABLES,
 };
 
@@ -37,6 +40,7 @@ export function loadConfig(source: EnvSource) {
     statsIntervalMs: raw.STATS_INTERVAL_MS,
     startupTimeoutMs: raw.STARTUP_TIMEOUT_MS,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
+    http: Object.freeze({ port: raw.WORKER_PORT, host: raw.WORKER_HOST, metricsToken: raw.METRICS_TOKEN }),
     // The links in `new_message`, signed as the gateway that serves them checks; none without the variables.
     mediaUrl: signedMediaUrl(mediaSignerOf(raw)),
   });

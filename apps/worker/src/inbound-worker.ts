@@ -11,7 +11,8 @@ const MAX_BACKOFF_MS = 30_000;
 export function startInboundWorker(connection: Redis, config: WorkerConfig, deps: ProcessorDeps): Worker<InboundJob> {
   const worker = new Worker<InboundJob>(
     QueueName.Inbound,
-    (job: Job<InboundJob>) => processInboundJob(job.data, deps, { retried: job.attemptsStarted > 1 }),
+    (job: Job<InboundJob>) =>
+      processInboundJob(job.data, deps, { retried: job.attemptsStarted > 1, receivedAt: job.timestamp }),
     {
       connection,
       prefix: redisKeys(config.redisKeyPrefix).queues,

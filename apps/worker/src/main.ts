@@ -1,3 +1,4 @@
+import { QueueName, redisKeys } from '@care-chat/contract';
 import {
   boot,
   createRedis,
@@ -7,9 +8,12 @@ import {
   watchRedisPersistence,
 } from '@care-chat/runtime';
 import { createPool, dashboardStats, migrate } from '@care-chat/store';
+import { Queue } from 'bullmq';
 import { dashboardEmitter, publishStats } from './broadcaster.js';
 import { loadConfig } from './env.js';
+import { startWorkerHttp } from './http-server.js';
 import { startInboundWorker } from './inbound-worker.js';
+import { WorkerMetrics } from './metrics.js';
 import { listenForStatsChanges } from './stats-changes.js';
 import { StatsPublisher } from './stats-publisher.js';
 
@@ -51,13 +55,30 @@ const worker = startInboundWorker(queueRedis, config, {
   config,
   log: log.child({ module: 'jobs' }),
 });
+const metrics = new WorkerMetrics();
+const queuePrefix = redisKeys(config.redisKeyPrefix).queues;
+const inbound = new Queue(QueueName.Inbound, { connection: queueRedis, prefix: queuePrefix });
+metrics.watch(worker, inbound);
+let stopping = false;
+const http = await startWorkerHttp({
+  ...config.http,
+  metrics: () => metrics.text(),
+  checks: { redis: () => queueRedis.ping(), postgres: () => db.query('SELECT 1') },
+  stopping: () => stopping,
+});
 onShutdownSignal(log, config.shutdownTimeoutMs, async () => {
+  stopping = true;
   // Finishes the jobs in hand and takes no more; then the last stats, then the connections.
   await worker.close();
+  await inbound.close();
   statsChanges.disconnect();
   await stats.flush();
   await db.end();
   queueRedis.disconnect();
   emitRedis.disconnect();
+  http.server.close();
 });
-log.info({ concurrency: config.concurrency, businessNumbers: config.customerTypeByNumber.size }, 'worker ready');
+log.info(
+  { concurrency: config.concurrency, businessNumbers: config.customerTypeByNumber.size, port: http.port },
+  'worker ready',
+);

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { Channels } from './channels.js';
-import type { Broadcast } from './fan-out.js';
+import type { Broadcast, DeliveryObserver } from './fan-out.js';
 import { type RealtimeKeys, realtimeKeys } from './keys.js';
 import { type Logger, silentLogger } from './logger.js';
 import { StockEmitterBridge } from './stock-emitter.js';
@@ -28,6 +28,11 @@ export interface StreamAdapterOptions {
    * write: for packets that are replaced soon anyway. None waits unless this says so.
    */
   holdBack?: (broadcast: Broadcast) => number;
+  /**
+   * Told of every broadcast that has sockets on this server, when they are fixed (before any is written):
+   * for metrics, such as the time since the broadcast's `originMs`. It must not throw nor take long.
+   */
+  onDeliver?: DeliveryObserver;
   /** The key of stock `@socket.io/redis-emitter`s whose packets to deliver too (`socket.io`); null: none. */
   stockEmitterKey?: string | null;
   log?: Logger;

@@ -23,10 +23,25 @@ export const EVENT_PACKET_TYPE = 2;
 /** The sender id of broadcasts that no Socket.IO server made, as @socket.io/redis-emitter calls them. */
 export const EMITTER_UID = 'emitter';
 
-export function encodeEntry(message: ClusterMessage): string[] {
+/**
+ * `originMs`, when given, is when what the entry tells of happened (ms since the epoch, the writer's clock),
+ * so a reader can observe how long it took to reach its sockets. Readers that do not know it ignore it.
+ */
+export function encodeEntry(message: ClusterMessage, originMs?: number): string[] {
   const fields = ['uid', message.uid, 'nsp', message.nsp, 'type', String(message.type)];
   if ('data' in message && message.data !== undefined) fields.push('data', JSON.stringify(message.data));
+  if (originMs !== undefined) fields.push('origin', String(Math.trunc(originMs)));
   return fields;
+}
+
+/** An entry's `originMs`, or undefined when it has none (or not a number). */
+export function entryOrigin(flat: readonly string[]): number | undefined {
+  for (let i = 0; i + 1 < flat.length; i += 2) {
+    if (flat[i] !== 'origin') continue;
+    const origin = flat[i + 1] as string;
+    return /^\d{1,15}$/.test(origin) ? Number(origin) : undefined;
+  }
+  return undefined;
 }
 
 const isStrings = (value: unknown): value is string[] =>

@@ -41,6 +41,14 @@ export interface EmitterOptions {
 
 type Flags = { volatile?: boolean; compress?: boolean };
 
+export interface PublishOptions {
+  /**
+   * When what the group tells of happened (ms since the epoch), carried with its entries: the servers'
+   * `onDeliver` sees it on each broadcast, to measure the time from that moment to the sockets.
+   */
+  originMs?: number;
+}
+
 /**
  * Who a packet is for, and what is done with it (`send`): published now, or added to a group. Each method
  * returns a new operator, as Socket.IO's own do, so a shared one is never changed underfoot.
@@ -194,9 +202,13 @@ export class Emitter<Events extends EventsMap, Room extends string = string> {
    * (within ten minutes): a job that retries after its broadcast landed does not broadcast twice. Resolves
    * true when published now.
    */
-  async publishOnce(id: string, build: (group: BroadcastOperator<Events, Room, void>) => void): Promise<boolean> {
+  async publishOnce(
+    id: string,
+    build: (group: BroadcastOperator<Events, Room, void>) => void,
+    options: PublishOptions = {},
+  ): Promise<boolean> {
     const entries: string[][] = [];
-    build(new BroadcastOperator((message) => void entries.push(this.#entry(message)), this.#nsp));
+    build(new BroadcastOperator((message) => void entries.push(this.#entry(message, options.originMs)), this.#nsp));
     if (entries.length === 0) return false;
     const published = await this.#redis.realtimePublishOnce(
       this.#keys.published(id),
@@ -215,7 +227,7 @@ export class Emitter<Events extends EventsMap, Room extends string = string> {
     }, this.#nsp);
   }
 
-  #entry(message: ClusterMessage): string[] {
-    return [...trimArgs(this.#options.recoveryWindowMs), '*', ...encodeEntry(message)];
+  #entry(message: ClusterMessage, originMs?: number): string[] {
+    return [...trimArgs(this.#options.recoveryWindowMs), '*', ...encodeEntry(message, originMs)];
   }
 }

@@ -4,7 +4,12 @@ import type { BroadcastOptions } from 'socket.io-adapter';
 export interface Broadcast {
   packet: { type: number; data: unknown[]; nsp: string };
   options: BroadcastOptions;
+  /** When what it tells of happened, as its publisher said (ms since the epoch); undefined when it did not. */
+  originMs?: number;
 }
+
+/** Told of each broadcast that has recipients on this server, as the fan-out takes it. */
+export type DeliveryObserver = (broadcast: Broadcast, recipients: number) => void;
 
 interface PacketOptions {
   preEncoded: true;
@@ -60,6 +65,7 @@ interface Job {
 export class FanOut {
   readonly #adapter: AdapterInternals;
   readonly #holdBack: (broadcast: Broadcast) => number;
+  readonly #observe: DeliveryObserver | undefined;
   readonly #jobs: Job[] = [];
   /** What each socket in a job is owed, in stream order. */
   readonly #owed = new Map<FanOutSocket, { job: Job; packets: Encoded[] }>();
@@ -68,9 +74,14 @@ export class FanOut {
   #timer: { at: number; timeout: NodeJS.Timeout } | undefined;
 
   /** `holdBack` says how long (ms) a broadcast may wait for the next packet to each of its sockets. */
-  constructor(adapter: AdapterInternals, holdBack: (broadcast: Broadcast) => number = () => 0) {
+  constructor(
+    adapter: AdapterInternals,
+    holdBack: (broadcast: Broadcast) => number = () => 0,
+    observe?: DeliveryObserver,
+  ) {
     this.#adapter = adapter;
     this.#holdBack = holdBack;
+    this.#observe = observe;
   }
 
   /** Takes broadcasts in stream order, a job each, and writes what one slice allows at once. */
@@ -80,6 +91,7 @@ export class FanOut {
       this.#adapter.apply(broadcast.options, (socket) => recipients.push(socket));
       // Every node reads every entry; most of those to one socket's own room have no recipient here.
       if (recipients.length === 0) continue;
+      this.#observe?.(broadcast, recipients.length);
       const encoded = this.#encode(broadcast);
       const hold = this.#holdBack(broadcast);
       const job: Job = { sockets: new Set(), notBefore: hold > 0 ? performance.now() + hold : 0 };

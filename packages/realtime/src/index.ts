@@ -6,6 +6,7 @@ export {
   EMITTER_UID,
   EVENT_PACKET_TYPE,
   encodeEntry,
+  entryOrigin,
   isReplayable,
   type StreamEntry,
 } from './codec.js';
@@ -16,8 +17,9 @@ export {
   type EventNames,
   type EventParams,
   type EventsMap,
+  type PublishOptions,
 } from './emitter.js';
-export type { Broadcast } from './fan-out.js';
+export type { Broadcast, DeliveryObserver } from './fan-out.js';
 export { assertInternals, internalProblems } from './internals.js';
 export { type RealtimeKeys, realtimeKeys } from './keys.js';
 export type { Logger } from './logger.js';

@@ -73,13 +73,14 @@ export class StreamAdapter extends ClusterAdapter {
         apply: (opts, each) => this.#recipients(opts, each),
       },
       options.holdBack,
+      options.onDeliver,
     );
     this.#requests = keys.requests(namespace.name);
     this.#responses = keys.responses(namespace.name, this.uid);
     shared.channels.subscribe(this.#requests, (message) => this.#onPublished(message, false));
     shared.channels.subscribe(this.#responses, (message) => this.#onPublished(message, true));
     shared.reader.add(namespace.name, {
-      deliver: (run) => this.#deliver(run.map(({ data, id }) => this.#prepare(data, id))),
+      deliver: (run) => this.#deliver(run.map(({ data, id, originMs }) => this.#prepare(data, id, originMs))),
       onEntry: (message, id) => this.#onEntry(message, id),
     });
     // After the connection's own listeners (which may leave rooms its token no longer allows), before
@@ -144,10 +145,10 @@ export class StreamAdapter extends ClusterAdapter {
    * (everything up to which it follows, for each of its sockets). So no event's own last argument, when a
    * string, is taken for an offset by the client.
    */
-  #prepare({ packet, opts }: BroadcastData, id?: string): Broadcast {
+  #prepare({ packet, opts }: BroadcastData, id?: string, originMs?: number): Broadcast {
     const offset = packet.type === EVENT_PACKET_TYPE && packet.id === undefined && this.#offsets;
     const data = offset ? [...packet.data, id ?? this.#shared.reader.delivered] : packet.data;
-    return { packet: { type: packet.type, data, nsp: this.nsp.name }, options: optionsOf(opts) };
+    return { packet: { type: packet.type, data, nsp: this.nsp.name }, options: optionsOf(opts), originMs };
   }
 
   /**

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { ClusterMessage } from 'socket.io-adapter';
-import { type BroadcastData, decodeEntry, isReplayable, type StreamEntry } from './codec.js';
+import { type BroadcastData, decodeEntry, entryOrigin, isReplayable, type StreamEntry } from './codec.js';
 import type { Logger } from './logger.js';
 
 const READ_COUNT = 500;
@@ -9,10 +9,16 @@ const RETRY_MS = 200;
 
 const pause = () => new Promise((resolve) => setTimeout(resolve, RETRY_MS));
 
+export interface ReadBroadcast {
+  data: BroadcastData;
+  id: string;
+  originMs?: number;
+}
+
 /** What a namespace's adapter takes from the stream. */
 export interface StreamMember {
-  /** A run of broadcasts, in stream order, with their entry ids. */
-  deliver(run: readonly { data: BroadcastData; id: string }[]): void;
+  /** A run of broadcasts, in stream order, with their entry ids (and origins, when their writers gave one). */
+  deliver(run: readonly ReadBroadcast[]): void;
   /** Anything else the stream carries (joins, leaves, disconnections), in its place among the runs. */
   onEntry(message: ClusterMessage, id: string): void;
 }
@@ -106,7 +112,7 @@ export class StreamReader {
   /** Hands over runs of broadcasts; any other message ends the run, so everything keeps stream order. */
   #handle(entries: readonly StreamEntry[]): void {
     let member: StreamMember | undefined;
-    let run: { data: BroadcastData; id: string }[] = [];
+    let run: ReadBroadcast[] = [];
     const flush = () => {
       const batch = run;
       run = [];
@@ -118,7 +124,7 @@ export class StreamReader {
       if (message === null || owner === undefined) continue;
       if (owner !== member) this.#guarded(flush);
       member = owner;
-      if (isReplayable(message)) run.push({ data: message.data, id });
+      if (isReplayable(message)) run.push({ data: message.data, id, originMs: entryOrigin(fields) });
       else {
         this.#guarded(flush);
         this.#guarded(() => owner.onEntry(message, id));

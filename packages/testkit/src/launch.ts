@@ -41,7 +41,14 @@ export async function launchWorker(
 ): Promise<AppProcess> {
   const worker = startNode(
     'apps/worker/dist/main.js',
-    { WHATSAPP_NUMBERS: JSON.stringify(SAMPLE_NUMBERS), STATS_INTERVAL_MS: '50', ...env },
+    {
+      WHATSAPP_NUMBERS: JSON.stringify(SAMPLE_NUMBERS),
+      STATS_INTERVAL_MS: '50',
+      WORKER_PORT: '0',
+      WORKER_HOST: '127.0.0.1',
+      METRICS_TOKEN: TEST_METRICS_TOKEN,
+      ...env,
+    },
     [],
     nodeFlags,
   );

@@ -37,6 +37,8 @@ export interface ForwardOptions {
   timeoutMs: number;
   /** How long a long-polling GET waits for packets before it is answered anyway (the ping interval). */
   longPollMs: number;
+  /** Told of each request or upgrade passed on (or not) to its session's owner. */
+  onForwarded?: (kind: 'request' | 'upgrade', outcome: 'ok' | 'unknown_session' | 'failed') => void;
 }
 
 function withoutHopByHop(headers: IncomingHttpHeaders): IncomingHttpHeaders {
@@ -91,7 +93,7 @@ export function forwardForeignSessions(
   options: ForwardOptions,
   log: Log,
 ): { close(): Promise<void> } {
-  const { network, timeoutMs, longPollMs } = options;
+  const { network, timeoutMs, longPollMs, onForwarded = () => {} } = options;
   const dispatcher = new Agent({
     connect: { timeout: timeoutMs, lookup: network.lookup },
     headersTimeout: timeoutMs,
@@ -158,9 +160,14 @@ export function forwardForeignSessions(
     void (async () => {
       try {
         const origin = await registry.originOf(owner);
-        if (origin === null) return answer(res, UNKNOWN_SESSION);
+        if (origin === null) {
+          onForwarded('request', 'unknown_session');
+          return answer(res, UNKNOWN_SESSION);
+        }
         await forwardRequest(req, res, origin);
+        onForwarded('request', 'ok');
       } catch (err) {
+        onForwarded('request', 'failed');
         log.debug({ err, owner }, 'forwarded request failed');
         if (res.headersSent) res.destroy();
         else answer(res, refusalOf(err));
@@ -179,9 +186,14 @@ export function forwardForeignSessions(
     void (async () => {
       try {
         const origin = await registry.originOf(owner);
-        if (origin === null) return answerUpgrade(socket, UNKNOWN_SESSION);
+        if (origin === null) {
+          onForwarded('upgrade', 'unknown_session');
+          return answerUpgrade(socket, UNKNOWN_SESSION);
+        }
         await forwardUpgrade(req, socket, head, origin);
+        onForwarded('upgrade', 'ok');
       } catch (err) {
+        onForwarded('upgrade', 'failed');
         log.debug({ err, owner }, 'forwarded upgrade failed');
         answerUpgrade(socket, refusalOf(err));
       }

@@ -27,7 +27,12 @@ export default fp(
       app.server,
       `${SOCKET_PATH}/`,
       registry,
-      { network, timeoutMs: config.peerTimeoutMs, longPollMs },
+      {
+        network,
+        timeoutMs: config.peerTimeoutMs,
+        longPollMs,
+        onForwarded: (kind, outcome) => app.metrics.forwarded.inc({ kind, outcome }),
+      },
       log,
     );
     app.decorate('cluster', registry);
@@ -44,5 +49,5 @@ export default fp(
       await forwarder.close();
     });
   },
-  { name: 'cluster', dependencies: ['config', 'redis', 'socket'], fastify: '5.x' },
+  { name: 'cluster', dependencies: ['config', 'metrics', 'redis', 'socket'], fastify: '5.x' },
 );

@@ -1,12 +1,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import fp from 'fastify-plugin';
-import { Counter, collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
 import { bearerToken } from '../auth/bearer.js';
-
-export interface GatewayMetrics {
-  webhooks: Counter<'outcome'>;
-  jobsQueued: Counter;
-}
+import { type GatewayMetrics, gatewayMetrics } from '../metrics/gateway-metrics.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -18,27 +14,17 @@ declare module 'fastify' {
 const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
- * `GET /metrics` in Prometheus text: the process (CPU, memory, event-loop lag, GC), the sockets, and
- * what the webhook has taken. Only with `Authorization: Bearer <METRICS_TOKEN>`, and without CORS headers
- * (a scraper is no browser); with no METRICS_TOKEN there is no such route.
+ * `GET /metrics` in Prometheus text: the process (CPU, memory, event-loop lag, GC), the sockets and rooms,
+ * the events and their latency, handshakes refused, recoveries, forwarded requests, webhooks, and the time
+ * from a webhook to the sockets. Only with `Authorization: Bearer <METRICS_TOKEN>`, and without CORS
+ * headers (a scraper is no browser); with no METRICS_TOKEN there is no such route, though counting goes on.
+ * Registered before the plugins that count; the gauges read Socket.IO when scraped.
  */
 export default fp(
   async (app) => {
     const registry = new Registry();
     collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 10 });
-    const metrics: GatewayMetrics = {
-      webhooks: new Counter({
-        name: 'gateway_webhooks_total',
-        help: 'WhatsApp webhook deliveries, by outcome',
-        labelNames: ['outcome'],
-        registers: [registry],
-      }),
-      jobsQueued: new Counter({
-        name: 'gateway_jobs_queued_total',
-        help: 'Inbound jobs queued',
-        registers: [registry],
-      }),
-    };
+    app.decorate('metrics', gatewayMetrics(registry));
     new Gauge({
       name: 'gateway_sockets',
       help: 'Connected Socket.IO clients on this node',
@@ -47,7 +33,14 @@ export default fp(
         this.set(app.io.engine.clientsCount);
       },
     });
-    app.decorate('metrics', metrics);
+    new Gauge({
+      name: 'socketio_rooms',
+      help: 'Rooms with a socket on this node (each socket’s own room included)',
+      registers: [registry],
+      collect() {
+        this.set(app.io.of('/').adapter.rooms.size);
+      },
+    });
     const token = app.config.metricsToken;
     if (token === undefined) return;
     const expected = digest(token);
@@ -66,5 +59,5 @@ export default fp(
       async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()),
     );
   },
-  { name: 'metrics', dependencies: ['config', 'socket'], fastify: '5.x' },
+  { name: 'metrics', dependencies: ['config'], fastify: '5.x' },
 );

@@ -10,6 +10,12 @@ import { holdDashboardStats } from '../socket/hold-back.js';
 import type { GatewayServer } from '../socket/types.js';
 import { redisConnected } from './redis.js';
 
+/** The `data.code` an authentication refusal carries, or `error` for a middleware that failed. */
+const refusalCode = (err: Error): string => {
+  const code = (err as { data?: { code?: unknown } }).data?.code;
+  return typeof code === 'string' ? code : 'error';
+};
+
 declare module 'fastify' {
   interface FastifyInstance {
     io: GatewayServer;
@@ -42,6 +48,7 @@ export default fp(
         recoveryWindowMs: config.recoveryWindowMs,
         formerSessionMs: config.roomsKeptMs,
         holdBack: holdDashboardStats(config.dashboardStatsHoldMs),
+        onDeliver: (broadcast) => app.metrics.delivered(broadcast),
         stockEmitterKey: config.socketIoEmitterKey,
         log: log.child({ module: 'adapter' }),
       }),
@@ -53,21 +60,39 @@ export default fp(
       // recovered nor shared, and a recovery would wait for Redis after its client gave up on it, then
       // revive the session on a dead connection: the client is refused, and tries again, until Redis is back.
       allowRequest: (request, callback) => {
-        if (drain.draining) return callback('Draining: connect to another node', false);
-        if (!redisConnected(app.redis)) return callback('Redis is out of reach: try again shortly', false);
+        const refuse = (code: string, message: string) => {
+          app.metrics.connectErrors.inc({ code });
+          callback(message, false);
+        };
+        if (drain.draining) return refuse('draining', 'Draining: connect to another node');
+        if (!redisConnected(app.redis)) return refuse('redis_unavailable', 'Redis is out of reach: try again shortly');
         void handshakes.take(handshakeSubject(request, app.verifyToken, config.trustProxy)).then(({ allowed }) => {
           if (allowed) callback(null, true);
-          else callback('Too many connection attempts from this address', false);
+          else refuse('rate_limited', 'Too many connection attempts from this address');
         });
       },
     });
-    io.use(authenticate(app.authenticateToken));
+    const checkToken = authenticate(app.authenticateToken);
+    io.use((socket, next) =>
+      checkToken(socket, (err) => {
+        if (err !== undefined) app.metrics.connectErrors.inc({ code: refusalCode(err) });
+        next(err);
+      }),
+    );
     io.on('connection', (socket) => {
       onConnection(
         socket,
-        { db: app.pg, io, stats: app.stats, statsChanged: app.statsChanged, mediaUrl: config.media.url },
+        {
+          db: app.pg,
+          io,
+          stats: app.stats,
+          statsChanged: app.statsChanged,
+          mediaUrl: config.media.url,
+          observeEvent: app.metrics.event,
+        },
         config.limits,
         log,
+        (hit) => app.metrics.recoveries.inc({ outcome: hit ? 'hit' : 'miss' }),
       );
       disconnectIfRevokedMeanwhile(socket, (loginId) => app.loginRevocations.isRevoked(loginId), log);
     });
@@ -82,5 +107,9 @@ export default fp(
       io.of('/').adapter.close();
     });
   },
-  { name: 'socket', dependencies: ['config', 'drain', 'redis', 'postgres', 'auth', 'stats'], fastify: '5.x' },
+  {
+    name: 'socket',
+    dependencies: ['config', 'drain', 'metrics', 'redis', 'postgres', 'auth', 'stats'],
+    fastify: '5.x',
+  },
 );

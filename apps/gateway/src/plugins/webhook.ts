@@ -69,9 +69,14 @@ export default async function webhook(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
+      const started = performance.now();
+      const outcome = (name: string) => {
+        app.metrics.webhooks.inc({ outcome: name });
+        app.metrics.webhookSeconds.observe({ outcome: name }, (performance.now() - started) / 1000);
+      };
       const raw = request.body;
       if (!isSignedBy(appSecret, raw, request.headers['x-hub-signature-256'] as string | undefined)) {
-        app.metrics.webhooks.inc({ outcome: 'invalid_signature' });
+        outcome('invalid_signature');
         return reply
           .code(401)
           .send({ status: 0, error: 'invalid_signature', message: 'X-Hub-Signature-256 does not match the body' });
@@ -80,12 +85,12 @@ export default async function webhook(app: FastifyInstance) {
       try {
         body = JSON.parse(raw.toString('utf8'));
       } catch {
-        app.metrics.webhooks.inc({ outcome: 'malformed' });
+        outcome('malformed');
         return reply.code(400).send({ status: 0, error: 'malformed_json', message: 'The body is not JSON' });
       }
       const parsed = parseWebhook(body);
       if (!parsed.ok) {
-        app.metrics.webhooks.inc({ outcome: 'malformed' });
+        outcome('malformed');
         return reply.code(400).send({ status: 0, error: 'malformed_payload', message: parsed.message });
       }
       const jobs = parsed.value;
@@ -95,11 +100,11 @@ export default async function webhook(app: FastifyInstance) {
           await queueJobs(app.queues.inbound, numbered, QUEUE_TIMEOUT_MS);
         } catch (err) {
           log.warn({ err, jobs: jobs.length }, 'webhook not queued: answered 503 for Meta to retry');
-          app.metrics.webhooks.inc({ outcome: 'unavailable' });
+          outcome('unavailable');
           return reply.code(503).send({ status: 0, error: 'queue_unavailable', message: 'Not queued; retry later' });
         }
       }
-      app.metrics.webhooks.inc({ outcome: 'queued' });
+      outcome('queued');
       app.metrics.jobsQueued.inc(jobs.length);
       return { status: 1, queued: jobs.length };
     },

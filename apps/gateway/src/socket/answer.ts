@@ -12,6 +12,7 @@ import type pg from 'pg';
 import { SocketErrorMessage } from '../errors.js';
 import type { TokenBucket } from '../limits/token-bucket.js';
 import type { WorkQueue } from '../limits/work-queue.js';
+import type { EventOutcome } from '../metrics/gateway-metrics.js';
 import type { StatsCache } from '../stats/stats-cache.js';
 import type { GatewayServer, GatewaySocket } from './types.js';
 
@@ -30,6 +31,8 @@ export interface HandlerContext {
   rate: TokenBucket;
   /** This socket's share of the work in progress. */
   work: WorkQueue;
+  /** Counts each event's outcome, and how long its answer took. */
+  observeEvent: (event: string, outcome: EventOutcome, seconds?: number) => void;
 }
 
 export type EventHandler<E extends ClientEventName> = (
@@ -66,12 +69,21 @@ export function answerEvents(context: HandlerContext, handlers: HandlerTable): v
     // Socket.IO passes the ack as the last argument, so `emit(event, ack)` puts it where data would be.
     const ack = typeof args.at(-1) === 'function' ? (args.pop() as Ack) : undefined;
     const name = event as ClientEventName;
-    if (!context.rate.take()) return send(refuse, name, ack, TOO_MANY_EVENTS);
+    if (!context.rate.take()) {
+      context.observeEvent(name, 'rate_limited');
+      return send(refuse, name, ack, TOO_MANY_EVENTS);
+    }
+    const started = performance.now();
     const admitted = context.work.offer(async () => {
       const handler = handlers[name] as EventHandler<typeof name>;
-      send(reply, name, ack, await run(context, name, handler, clientValidators[name](args[0])));
+      const { response, outcome } = await run(context, name, handler, clientValidators[name](args[0]));
+      send(reply, name, ack, response);
+      context.observeEvent(name, outcome, (performance.now() - started) / 1000);
     });
-    if (!admitted) send(refuse, name, ack, BUSY);
+    if (!admitted) {
+      context.observeEvent(name, 'busy');
+      send(refuse, name, ack, BUSY);
+    }
   });
 }
 
@@ -85,12 +97,13 @@ async function run<E extends ClientEventName>(
   event: E,
   handler: EventHandler<E>,
   checked: Validated<ClientRequests[E]>,
-): Promise<ClientResponse<E>> {
-  if (!checked.ok) return { status: 0, message: checked.message };
+): Promise<{ response: ClientResponse<E>; outcome: EventOutcome }> {
+  if (!checked.ok) return { response: { status: 0, message: checked.message }, outcome: 'refused' };
   try {
-    return await handler(checked.value, context);
+    const response = await handler(checked.value, context);
+    return { response, outcome: response.status === 1 ? 'ok' : 'refused' };
   } catch (err) {
     context.log.error({ err, event }, 'socket handler failed');
-    return { status: 0, message: SocketErrorMessage.Internal };
+    return { response: { status: 0, message: SocketErrorMessage.Internal }, outcome: 'error' };
   }
 }

@@ -26,6 +26,7 @@ class SocketContext implements HandlerContext {
   readonly stats: HandlerContext['stats'];
   readonly statsChanged: HandlerContext['statsChanged'];
   readonly mediaUrl: HandlerContext['mediaUrl'];
+  readonly observeEvent: HandlerContext['observeEvent'];
   readonly rate: TokenBucket;
   readonly work: WorkQueue;
   #log: Log | undefined;
@@ -42,6 +43,7 @@ class SocketContext implements HandlerContext {
       stats: this.stats,
       statsChanged: this.statsChanged,
       mediaUrl: this.mediaUrl,
+      observeEvent: this.observeEvent,
     } = services);
     this.rate = new TokenBucket(limits.eventsPerSecond, limits.eventBurst);
     this.work = new WorkQueue(limits.eventsRunning, limits.eventsWaiting);
@@ -53,11 +55,21 @@ class SocketContext implements HandlerContext {
   }
 }
 
-/** An authenticated socket: into the `dashboard` room and its stats room, answered by the handler table. */
-export function onConnection(socket: GatewaySocket, services: Services, limits: SocketLimits, log: Log): void {
+/**
+ * An authenticated socket: into the `dashboard` room and its stats room, answered by the handler table.
+ * `recovery` is told whether a socket that asked for its session back got it.
+ */
+export function onConnection(
+  socket: GatewaySocket,
+  services: Services,
+  limits: SocketLimits,
+  log: Log,
+  recovery: (hit: boolean) => void,
+): void {
   const context = new SocketContext(socket, services, limits, log);
   const { executive } = socket.data;
   socket.data.chatTypes ??= {};
+  if (typeof socket.handshake.auth.pid === 'string') recovery(socket.recovered);
   if (socket.recovered) leaveRoomsNoLongerAllowed(socket);
   else {
     rejoinFormerRooms(socket, socket.nsp.adapter as unknown as StreamAdapter).catch((err: unknown) =>

@@ -17,4 +17,9 @@ export interface ProcessorDeps {
 export interface Attempt {
   /** An earlier attempt started: it may have stored its effect and died before broadcasting it. */
   retried: boolean;
+  /**
+   * When the gateway queued it, as the webhook came in (ms since the epoch): published with its broadcasts,
+   * so the gateways measure the time from webhook to sockets.
+   */
+  receivedAt?: number;
 }

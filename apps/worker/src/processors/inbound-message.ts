@@ -46,6 +46,8 @@ export async function processInboundMessage(job: InboundMessageJob, deps: Proces
     deps.config.mediaUrl,
   );
   if (!result.inserted && !attempt.retried) return;
-  await deps.emitter.publishOnce(`message:${message.id}`, messageArrived(result.chat, result.message));
+  await deps.emitter.publishOnce(`message:${message.id}`, messageArrived(result.chat, result.message), {
+    originMs: attempt.receivedAt,
+  });
   deps.stats.changed();
 }

@@ -25,5 +25,8 @@ export async function processMessageStatus(job: MessageStatusJob, deps: Processo
     // A retry may follow an attempt that stored the status and died before telling anyone.
     { again: attempt.retried },
   );
-  if (update !== null) await deps.emitter.publishOnce(`status:${status.id}:${status.status}`, statusChanged(update));
+  if (update === null) return;
+  await deps.emitter.publishOnce(`status:${status.id}:${status.status}`, statusChanged(update), {
+    originMs: attempt.receivedAt,
+  });
 }
