@@ -1,5 +1,5 @@
 import { CUSTOMER_TYPES, type CustomerType } from '@care-chat/contract';
-import { addExecutive } from '@care-chat/store';
+import { addExecutive, addNote } from '@care-chat/store';
 import {
   type FakeGraph,
   imageMessage,
@@ -70,7 +70,7 @@ export const customerNumber = (index: number) => `91981234${String(index).padSta
 /**
  * Executives in PostgreSQL, and one chat per customer type written by its customer through signed
  * webhooks: a text, an image and a text in one body with one timestamp (Meta's are in seconds), so a chat
- * whose message times collide shows.
+ * whose message times collide shows; and a note on each.
  */
 export async function seed(tier: Tier, graph: FakeGraph, webhookUrl: string): Promise<Seeded> {
   const password = 'replay-Password-1';
@@ -105,6 +105,10 @@ export async function seed(tier: Tier, graph: FakeGraph, webhookUrl: string): Pr
   for (const chat of Object.values(chats)) {
     chat.chatId = rows.find((r) => r.customer === chat.customer)?.id ?? '';
     if (chat.chatId === '') throw new Error(`seeding: no chat for ${chat.customer}`);
+    // The Notes tab has a note to show, so its reads are checked on a row.
+    const author = { id, name: 'Asha Verma' };
+    const note = { chatId: chat.chatId, content: 'Called back.', author, customerTypes: CUSTOMER_TYPES };
+    if ((await addNote(tier.db, note)) === null) throw new Error(`seeding: no note on chat ${chat.chatId}`);
   }
   return {
     executive: { id, username: 'asha.verma', password, name: 'Asha Verma', agentNumber },
