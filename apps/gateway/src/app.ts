@@ -19,6 +19,7 @@ import queue from './plugins/queue.js';
 import redis from './plugins/redis.js';
 import socket from './plugins/socket.js';
 import stats from './plugins/stats.js';
+import templates from './plugins/templates.js';
 import webhook from './plugins/webhook.js';
 import { RequestLog } from './request-log.js';
 
@@ -57,5 +58,6 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
   await app.register(media);
   await app.register(customers);
   await app.register(notes);
+  await app.register(templates);
   return app;
 }

@@ -5,7 +5,9 @@ import {
   imageMessage,
   postWebhook,
   RandomBalancer,
+  SAMPLE_BUSINESS_ACCOUNTS,
   SAMPLE_NUMBERS,
+  sampleTemplates,
   signToken,
   TEST_ACCESS_TOKEN,
   TEST_APP_SECRET,
@@ -70,7 +72,7 @@ export const customerNumber = (index: number) => `91981234${String(index).padSta
 /**
  * Executives in PostgreSQL, and one chat per customer type written by its customer through signed
  * webhooks: a text, an image and a text in one body with one timestamp (Meta's are in seconds), so a chat
- * whose message times collide shows; and a note on each.
+ * whose message times collide shows; a note on each; and message templates in each type's account.
  */
 export async function seed(tier: Tier, graph: FakeGraph, webhookUrl: string): Promise<Seeded> {
   const password = 'replay-Password-1';
@@ -80,6 +82,7 @@ export async function seed(tier: Tier, graph: FakeGraph, webhookUrl: string): Pr
   const timestamp = Math.floor(Date.now() / 1000);
   const chats = {} as Record<CustomerType, SeededChat>;
   for (const [index, type] of CUSTOMER_TYPES.entries()) {
+    graph.templates.set(SAMPLE_BUSINESS_ACCOUNTS[type], sampleTemplates(type));
     const customer = customerNumber(index + 1);
     const customerName = `Rahul ${type}`;
     const from = { phoneNumberId: SAMPLE_NUMBERS[type], from: customer, timestamp };

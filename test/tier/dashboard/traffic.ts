@@ -127,6 +127,7 @@ export const REPLAYED = {
     'chats.context_history',
     'chats.rides',
     'chats.notes',
+    'templates',
   ]),
 };
 

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { GraphErrors, graphError } from './graph-error.js';
 import { type FakeRequest, type FakeResponse, Router } from './router.js';
+import { FakeTemplates } from './templates-route.js';
 
 export interface FakeMedia {
   /** Digits, as WhatsApp's; made up when not given. */
@@ -50,6 +51,8 @@ const DOWNLOAD_PATH = '/whatsapp_business/attachments/';
  */
 export class FakeGraph {
   readonly router = new Router();
+  /** `GET /{waba-id}/message_templates`: what each account holds. */
+  readonly templates = new FakeTemplates(this.router);
   readonly requests: SeenRequest[] = [];
   private readonly media = new Map<string, FakeMedia & { id: string }>();
   private readonly faults = new Map<string, Fault[]>();
