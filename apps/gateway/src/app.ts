@@ -12,6 +12,7 @@ import errors from './plugins/errors.js';
 import health from './plugins/health.js';
 import login from './plugins/login.js';
 import media from './plugins/media.js';
+import mediaUpload from './plugins/media-upload.js';
 import metrics from './plugins/metrics.js';
 import notes from './plugins/notes.js';
 import postgres from './plugins/postgres.js';
@@ -56,6 +57,7 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
   await app.register(login);
   await app.register(api);
   await app.register(media);
+  await app.register(mediaUpload);
   await app.register(customers);
   await app.register(notes);
   await app.register(templates);

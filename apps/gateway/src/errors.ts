@@ -107,9 +107,9 @@ export const UploadFailure = {
     new HttpFailure(413, 'media_too_large', `A ${type} file may have at most ${max} bytes`),
 } as const;
 
-/** Why `GET /api/templates` listed none. */
-export const TemplateFailure = {
-  forbidden: (type: string) =>
+/** Why an executive may not act for a customer type. */
+export const AccessFailure = {
+  forbiddenType: (type: string) =>
     new HttpFailure(403, 'forbidden_customer_type', `Not allowed to see customer type: ${type}`),
 } as const;
 

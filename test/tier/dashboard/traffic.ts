@@ -128,6 +128,7 @@ export const REPLAYED = {
     'chats.rides',
     'chats.notes',
     'templates',
+    'media.upload',
   ]),
 };
 

@@ -2,7 +2,7 @@ import { CUSTOMER_TYPES, type CustomerType, redisKeys } from '@care-chat/contrac
 import type { FastifyInstance } from 'fastify';
 import { Agent } from 'undici';
 import { executiveOf, requireExecutive } from '../auth/require-executive.js';
-import { HttpFailure, TemplateFailure, WhatsAppFailure } from '../errors.js';
+import { AccessFailure, HttpFailure, WhatsAppFailure } from '../errors.js';
 import { fetchApprovedTemplates } from '../templates/graph-templates.js';
 import { TemplateCache } from '../templates/template-cache.js';
 
@@ -67,7 +67,7 @@ export default async function templates(app: FastifyInstance) {
     async (request, reply) => {
       const { stakeholder } = request.query;
       try {
-        if (!executiveOf(request).customerTypes.includes(stakeholder)) throw TemplateFailure.forbidden(stakeholder);
+        if (!executiveOf(request).customerTypes.includes(stakeholder)) throw AccessFailure.forbiddenType(stakeholder);
         const accountId = graph.numbers[stakeholder]?.businessAccountId;
         if (accountId === undefined) throw WhatsAppFailure.noNumber(stakeholder);
         const listing = await cache.list(accountId);
