@@ -72,7 +72,7 @@ const body = (text: string) => ({ type: 'BODY', text });
 
 /** Templates of every status for `type`'s account: two approved (one with a header and a button), three not. */
 export function sampleTemplates(type: CustomerType): FakeTemplate[] {
-  const id = (n: number) => `${SAMPLE_BUSINESS_ACCOUNTS[type].slice(0, 12)}${n}`;
+  const id = (n: number) => `${SAMPLE_BUSINESS_ACCOUNTS[type]}${n}`;
   return [
     {
       id: id(101),
