@@ -96,7 +96,8 @@ export const MediaFailure = {
 /** Why `POST /api/media/upload` took no file. */
 export const UploadFailure = {
   noFile: () => new HttpFailure(400, 'no_file', 'Send one file, as the multipart field "file"'),
-  tooManyParts: () => new HttpFailure(400, 'one_file', 'Send one file, and no more than the stakeholder field'),
+  malformed: (problem: string) =>
+    new HttpFailure(400, 'malformed_multipart', `The multipart body is broken: ${problem}`),
   unknownType: (declared: string) =>
     new HttpFailure(
       415,

@@ -55,10 +55,10 @@ interface Answer {
 async function upload(
   node: GatewayNode,
   file: { bytes: Buffer; type: string; name: string } | null,
-  options: { token?: string | null; query?: string; body?: string } = {},
+  options: { token?: string | null; query?: string; body?: string | Uint8Array; contentType?: string } = {},
 ) {
-  const { token = signToken(), query = '' } = options;
-  let body: string | FormData | undefined = options.body;
+  const { token = signToken(), query = '', contentType } = options;
+  let body: string | Uint8Array | FormData | undefined = options.body;
   if (body === undefined) {
     const form = new FormData();
     if (file !== null) form.append('file', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
@@ -67,7 +67,10 @@ async function upload(
   }
   const answer = await fetch(`${node.url}/api/media/upload${query}`, {
     method: 'POST',
-    headers: token === null ? {} : { authorization: `Bearer ${token}` },
+    headers: {
+      ...(token !== null && { authorization: `Bearer ${token}` }),
+      ...(contentType !== undefined && { 'content-type': contentType }),
+    },
     body,
   });
   return { code: answer.status, retryAfter: answer.headers.get('retry-after'), body: (await answer.json()) as Answer };
@@ -121,7 +124,26 @@ describe('POST /api/media/upload', () => {
       'forbidden_customer_type',
     ],
     ['an unknown stakeholder', { query: '?stakeholder=Driver' }, 400, 'validation'],
-    ['a JSON body', { body: JSON.stringify({ file: 'x' }) }, 400, 'no_file'],
+    ['a JSON body', { body: JSON.stringify({ file: 'x' }), contentType: 'application/json' }, 400, 'no_file'],
+    [
+      'a multipart body without a boundary',
+      { body: 'abc', contentType: 'multipart/form-data' },
+      400,
+      'malformed_multipart',
+    ],
+    [
+      'a multipart body cut short inside the file',
+      {
+        body: Buffer.concat([
+          Buffer.from('--X\r\nContent-Disposition: form-data; name="file"; filename="a.jpg"\r\n\r\n'),
+          Buffer.from(JPEG_HEAD),
+          Buffer.from(' and no end'),
+        ]),
+        contentType: 'multipart/form-data; boundary=X',
+      },
+      400,
+      'malformed_multipart',
+    ],
   ])('refuses %s with status 0, uploading nothing', async (_name, options, code, error) => {
     const before = uploads();
     const file = { bytes: jpeg(1000), type: 'image/jpeg', name: 'a.jpg' };

@@ -36,10 +36,22 @@ async function readHead(stream: Readable, bytes: number) {
   return { head, chunks: chunks() };
 }
 
+/** What the multipart parser throws (a body cut short, no boundary) is the client's body at fault. */
+const malformed = (err: unknown): HttpFailure =>
+  err instanceof HttpFailure ? err : UploadFailure.malformed((err as Error).message);
+
+async function* parsed(chunks: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  try {
+    yield* chunks;
+  } catch (err) {
+    throw malformed(err);
+  }
+}
+
 type Upload = { Querystring: { stakeholder?: CustomerType } };
 
 /**
- * `POST /api/media/upload`: one file (multipart field `file`), its type told by its first bytes and held to
+ * `POST /api/media/upload`: one file (multipart field `file`; parts after it are not read), its type told by its first bytes and held to
  * WhatsApp's size for that type, streamed to WhatsApp's media endpoint as it arrives (never kept here), and
  * answered with the media id and a link that `POST /api/media/send` takes and a browser can load. The file
  * goes to the number of `?stakeholder=`, or, as the dashboard names none, of the first of the executive's
@@ -91,9 +103,11 @@ export default async function mediaUpload(app: FastifyInstance) {
       try {
         const number = numberFor(request);
         if (graph.accessToken === undefined) throw WhatsAppFailure.notConfigured();
-        const part = request.isMultipart() ? await request.file() : undefined;
+        const part = request.isMultipart()
+          ? await request.file().catch((err) => Promise.reject(malformed(err)))
+          : undefined;
         if (part === undefined || part.fieldname !== 'file') throw UploadFailure.noFile();
-        const { head, chunks } = await readHead(part.file, SNIFF_BYTES);
+        const { head, chunks } = await readHead(part.file, SNIFF_BYTES).catch((err) => Promise.reject(malformed(err)));
         const mimeType = sniffUploadType(head, { mimeType: part.mimetype, fileName: part.filename });
         if (mimeType === undefined) throw UploadFailure.unknownType(part.mimetype);
         const limit = Math.min(UPLOAD_TYPES[mimeType].maxBytes, media.maxBytes);
@@ -102,7 +116,7 @@ export default async function mediaUpload(app: FastifyInstance) {
           {
             fileName: part.filename || 'upload',
             contentType: mimeType,
-            chunks: atMost(chunks, limit, () => UploadFailure.tooLarge(mimeType, limit)),
+            chunks: atMost(parsed(chunks), limit, () => UploadFailure.tooLarge(mimeType, limit)),
           },
           { graph, dispatcher: agent },
         );
