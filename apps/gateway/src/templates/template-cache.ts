@@ -57,6 +57,7 @@ export class TemplateCache {
     if (running !== undefined) return running;
     const fetched = (async () => {
       const fresh: CachedTemplates = { fetched_at: new Date().toISOString(), templates: await this.fetch(accountId) };
+      if (!this.reachable) return fresh;
       await this.redis
         .set(this.keyOf(accountId), JSON.stringify(fresh), 'PX', this.options.keptMs)
         .catch((err: unknown) => this.log.warn({ err, accountId }, 'templates not cached'));
@@ -66,7 +67,13 @@ export class TemplateCache {
     return fetched;
   }
 
+  /** A command to a Redis out of reach waits for it to come back; the executive should not. */
+  private get reachable(): boolean {
+    return this.redis.status === 'ready';
+  }
+
   private async read(accountId: string): Promise<CachedTemplates | undefined> {
+    if (!this.reachable) return undefined;
     try {
       const text = await this.redis.get(this.keyOf(accountId));
       const value: unknown = text === null ? undefined : JSON.parse(text);
