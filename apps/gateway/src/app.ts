@@ -13,6 +13,7 @@ import errors from './plugins/errors.js';
 import health from './plugins/health.js';
 import login from './plugins/login.js';
 import media from './plugins/media.js';
+import mediaUpload from './plugins/media-upload.js';
 import metrics from './plugins/metrics.js';
 import notes from './plugins/notes.js';
 import postgres from './plugins/postgres.js';
@@ -20,6 +21,7 @@ import queue from './plugins/queue.js';
 import redis from './plugins/redis.js';
 import socket from './plugins/socket.js';
 import stats from './plugins/stats.js';
+import templates from './plugins/templates.js';
 import webhook from './plugins/webhook.js';
 import { RequestLog } from './request-log.js';
 
@@ -57,7 +59,9 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
   await app.register(login);
   await app.register(api);
   await app.register(media);
+  await app.register(mediaUpload);
   await app.register(customers);
   await app.register(notes);
+  await app.register(templates);
   return app;
 }

@@ -1,6 +1,12 @@
 import { createPublicKey } from 'node:crypto';
 import { isIP } from 'node:net';
-import { DEFAULT_REDIS_KEY_PREFIX } from '@care-chat/contract';
+import {
+  CUSTOMER_TYPES,
+  type CustomerType,
+  DEFAULT_REDIS_KEY_PREFIX,
+  parseBusinessAccounts,
+  parseWhatsAppNumbers,
+} from '@care-chat/contract';
 import { DEFAULT_RECOVERY_WINDOW_MS } from '@care-chat/realtime';
 import { type EnvSource, env, type Field, LOG_LEVELS, parseEnv, secretProblem } from '@care-chat/runtime';
 import { MEDIA_LINK_VARIABLES, mediaLinkProblems, mediaSignerOf, signedMediaUrl } from '@care-chat/store';
@@ -147,6 +153,10 @@ const spec = {
   WHATSAPP_ACCESS_TOKEN: env.optionalString(),
   WHATSAPP_API_BASE_URL: env.url('https://graph.facebook.com/v21.0', ['https:', 'http:']),
   WHATSAPP_TIMEOUT_MS: env.integer(10_000, 100, 120_000),
+  WHATSAPP_NUMBERS: parseWhatsAppNumbers,
+  WHATSAPP_BUSINESS_ACCOUNTS: parseBusinessAccounts,
+  TEMPLATES_CACHE_S: env.integer(300, 1, 24 * 3600),
+  TEMPLATES_KEPT_S: env.integer(7 * 24 * 3600, 60, 90 * 24 * 3600),
   // WhatsApp's own largest media: documents, 100 MB.
   MEDIA_MAX_BYTES: env.integer(100 * 1024 * 1024, 1024, 2 * 1024 * 1024 * 1024),
   ...MEDIA_LINK_VARIABLES,
@@ -195,6 +205,46 @@ function checkInternalUrl(values: {
   return 'refused' in checked ? [`INTERNAL_URL: "${values.INTERNAL_URL}" cannot be used: ${checked.refused}`] : [];
 }
 
+/** A type with a business number needs its account (for its templates); an account without a number is a slip. */
+function checkBusinessAccounts(values: {
+  WHATSAPP_NUMBERS: ReadonlyMap<string, CustomerType> | undefined;
+  WHATSAPP_BUSINESS_ACCOUNTS: Readonly<Partial<Record<CustomerType, string>>> | undefined;
+}): string[] {
+  const { WHATSAPP_NUMBERS: numbers, WHATSAPP_BUSINESS_ACCOUNTS: accounts } = values;
+  if (numbers === undefined || accounts === undefined) return [];
+  const numbered = new Set(numbers.values());
+  const missing = CUSTOMER_TYPES.filter((type) => numbered.has(type) && accounts[type] === undefined);
+  const extra = CUSTOMER_TYPES.filter((type) => !numbered.has(type) && accounts[type] !== undefined);
+  return [
+    ...(missing.length === 0
+      ? []
+      : [`WHATSAPP_BUSINESS_ACCOUNTS: no account for ${missing.join(', ')}, which WHATSAPP_NUMBERS gives a number`]),
+    ...(extra.length === 0
+      ? []
+      : [`WHATSAPP_BUSINESS_ACCOUNTS: an account for ${extra.join(', ')}, which WHATSAPP_NUMBERS gives no number`]),
+  ];
+}
+
+/** The business number and account of each type that has them. */
+function businessNumbers(values: {
+  WHATSAPP_NUMBERS: ReadonlyMap<string, CustomerType>;
+  WHATSAPP_BUSINESS_ACCOUNTS: Readonly<Partial<Record<CustomerType, string>>>;
+}): Readonly<Partial<Record<CustomerType, BusinessNumber>>> {
+  const numbers: Partial<Record<CustomerType, BusinessNumber>> = {};
+  for (const [phoneNumberId, type] of values.WHATSAPP_NUMBERS) {
+    const businessAccountId = values.WHATSAPP_BUSINESS_ACCOUNTS[type] ?? '';
+    numbers[type] = Object.freeze({ phoneNumberId, businessAccountId });
+  }
+  return Object.freeze(numbers);
+}
+
+export interface BusinessNumber {
+  /** Where media is uploaded (and messages sent from). */
+  phoneNumberId: string;
+  /** Whose message templates the number may send. */
+  businessAccountId: string;
+}
+
 /** Every variable the gateway reads, for the README's table to be checked against. */
 export const GATEWAY_VARIABLES = Object.keys(spec);
 
@@ -204,6 +254,7 @@ export function loadConfig(source: EnvSource) {
     ...checkInternalUrl(values),
     ...checkLogin(values),
     ...mediaLinkProblems(values),
+    ...checkBusinessAccounts(values),
   ]);
   const mediaSigner = mediaSignerOf(raw);
   const publicKey = raw.JWT_PUBLIC_KEY === undefined ? undefined : normalizePem(raw.JWT_PUBLIC_KEY);
@@ -264,7 +315,10 @@ export function loadConfig(source: EnvSource) {
       // Paths are appended with their own slash.
       baseUrl: raw.WHATSAPP_API_BASE_URL.replace(/\/+$/, ''),
       timeoutMs: raw.WHATSAPP_TIMEOUT_MS,
+      // A type without one has no templates and takes no uploads, and says so.
+      numbers: businessNumbers(raw),
     }),
+    templates: Object.freeze({ freshMs: raw.TEMPLATES_CACHE_S * 1000, keptMs: raw.TEMPLATES_KEPT_S * 1000 }),
     media: Object.freeze({
       maxBytes: raw.MEDIA_MAX_BYTES,
       // Unset (no PUBLIC_URL and MEDIA_URL_SECRET): messages carry no links, and /api/media/* is absent.

@@ -61,25 +61,57 @@ export class HttpFailure extends Error {
   }
 }
 
-/** Why media could not be served. */
-export const MediaFailure = {
-  notFound: (id: string) => new HttpFailure(404, 'media_not_found', `No media ${id} at WhatsApp (or it was deleted)`),
-  tooLarge: (size: number, max: number) =>
-    new HttpFailure(413, 'media_too_large', `The media has ${size} bytes, more than the ${max} this tier relays`),
+/** Why a call to WhatsApp's Graph API failed, for whatever it was made. */
+export const WhatsAppFailure = {
   rateLimited: (retryAfter: string | undefined) =>
     new HttpFailure(429, 'whatsapp_rate_limited', 'WhatsApp is limiting requests: try again later', retryAfter),
   tokenRefused: () =>
     new HttpFailure(502, 'whatsapp_token_refused', "WhatsApp refused this tier's access token (WHATSAPP_ACCESS_TOKEN)"),
-  upstream: (status: number) =>
-    new HttpFailure(502, 'whatsapp_error', `WhatsApp answered ${status} for the media: try again later`),
-  sizeMismatch: (declared: number, sent: number) =>
-    new HttpFailure(502, 'whatsapp_error', `WhatsApp declared ${declared} bytes for the media and sent ${sent}`),
+  upstream: (status: number, what: string) =>
+    new HttpFailure(502, 'whatsapp_error', `WhatsApp answered ${status} for ${what}: try again later`),
   unreachable: () => new HttpFailure(502, 'whatsapp_unreachable', 'WhatsApp could not be reached: try again later'),
   timeout: () => new HttpFailure(504, 'whatsapp_timeout', 'WhatsApp did not answer in time: try again later'),
   notConfigured: () =>
     new HttpFailure(503, 'whatsapp_not_configured', 'This tier has no WhatsApp access token (WHATSAPP_ACCESS_TOKEN)'),
+  noNumber: (type: string) =>
+    new HttpFailure(
+      503,
+      'whatsapp_not_configured',
+      `This tier has no WhatsApp business number for ${type} (WHATSAPP_NUMBERS, WHATSAPP_BUSINESS_ACCOUNTS)`,
+    ),
+} as const;
+
+/** Why media could not be served. */
+export const MediaFailure = {
+  ...WhatsAppFailure,
+  notFound: (id: string) => new HttpFailure(404, 'media_not_found', `No media ${id} at WhatsApp (or it was deleted)`),
+  tooLarge: (size: number, max: number) =>
+    new HttpFailure(413, 'media_too_large', `The media has ${size} bytes, more than the ${max} this tier relays`),
+  sizeMismatch: (declared: number, sent: number) =>
+    new HttpFailure(502, 'whatsapp_error', `WhatsApp declared ${declared} bytes for the media and sent ${sent}`),
   forged: () => new HttpFailure(403, 'bad_signature', 'This media link is not valid'),
   expired: () => new HttpFailure(403, 'link_expired', 'This media link has expired: open the chat again for a new one'),
+} as const;
+
+/** Why `POST /api/media/upload` took no file. */
+export const UploadFailure = {
+  noFile: () => new HttpFailure(400, 'no_file', 'Send one file, as the multipart field "file"'),
+  malformed: (problem: string) =>
+    new HttpFailure(400, 'malformed_multipart', `The multipart body is broken: ${problem}`),
+  unknownType: (declared: string) =>
+    new HttpFailure(
+      415,
+      'unsupported_media_type',
+      `The file's content is no type WhatsApp takes (declared ${declared}): JPEG, PNG, WebP, PDF, Office documents, AAC, AMR, MP3, M4A, Ogg, MP4 or 3GP`,
+    ),
+  tooLarge: (type: string, max: number) =>
+    new HttpFailure(413, 'media_too_large', `A ${type} file may have at most ${max} bytes`),
+} as const;
+
+/** Why an executive may not act for a customer type. */
+export const AccessFailure = {
+  forbiddenType: (type: string) =>
+    new HttpFailure(403, 'forbidden_customer_type', `Not allowed to see customer type: ${type}`),
 } as const;
 
 /** Why `/api/auth/*` said no. */

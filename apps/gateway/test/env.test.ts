@@ -85,3 +85,30 @@ describe('login', () => {
     expect(load({ ACCESS_TOKEN_TTL_S: '10' })).toThrow('ACCESS_TOKEN_TTL_S: must be an integer from 60 to 604800');
   });
 });
+
+describe('WHATSAPP_NUMBERS and WHATSAPP_BUSINESS_ACCOUNTS', () => {
+  const numbers = JSON.stringify({ Partner: '1001', Vendor: '1003' });
+
+  it('give each type with a number its account; a type without one has neither', () => {
+    const { graph } = loadConfig({
+      ...required,
+      WHATSAPP_NUMBERS: numbers,
+      WHATSAPP_BUSINESS_ACCOUNTS: '{"Partner":"2001","Vendor":"2001"}',
+    });
+    expect(graph.numbers).toEqual({
+      Partner: { phoneNumberId: '1001', businessAccountId: '2001' },
+      Vendor: { phoneNumberId: '1003', businessAccountId: '2001' },
+    });
+    expect(loadConfig(required).graph.numbers).toEqual({});
+  });
+
+  it('refuse a number without an account, an account without a number, and bad JSON, naming the variable', () => {
+    expect(load({ WHATSAPP_NUMBERS: numbers, WHATSAPP_BUSINESS_ACCOUNTS: '{"Partner":"2001","SRDP":"2004"}' })).toThrow(
+      'invalid configuration: WHATSAPP_BUSINESS_ACCOUNTS: no account for Vendor, which WHATSAPP_NUMBERS gives a number; WHATSAPP_BUSINESS_ACCOUNTS: an account for SRDP, which WHATSAPP_NUMBERS gives no number',
+    );
+    expect(load({ WHATSAPP_NUMBERS: numbers })).toThrow('WHATSAPP_BUSINESS_ACCOUNTS: no account for Partner, Vendor');
+    expect(load({ WHATSAPP_BUSINESS_ACCOUNTS: '{"Partner":2001}' })).toThrow(
+      'WHATSAPP_BUSINESS_ACCOUNTS: the whatsapp_business_account_id of Partner must be a string of digits',
+    );
+  });
+});

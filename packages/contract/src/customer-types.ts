@@ -10,10 +10,10 @@ export function isCustomerType(value: unknown): value is CustomerType {
 }
 
 /**
- * `WHATSAPP_NUMBERS`, `{"Partner":"<phone_number_id>",…}`, turned around: which customer type each business
- * number serves. Throws an Error saying what is wrong with the text.
+ * `{"<customer type>":"<digits>",…}`, the form of the variables that give each type an id at WhatsApp, as
+ * entries. Throws an Error saying what is wrong with the text; `what` names the ids.
  */
-export function parseWhatsAppNumbers(raw: string | undefined): ReadonlyMap<string, CustomerType> {
+export function customerTypeIds(raw: string | undefined, what: string): [CustomerType, string][] {
   let parsed: unknown;
   try {
     parsed = JSON.parse(raw ?? '{}');
@@ -21,15 +21,25 @@ export function parseWhatsAppNumbers(raw: string | undefined): ReadonlyMap<strin
     throw new Error('must be JSON, e.g. {"Partner":"1234567890"}');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new Error('must be a JSON object of customer type to phone_number_id');
+    throw new Error(`must be a JSON object of customer type to ${what}`);
   }
-  const byNumber = new Map<string, CustomerType>();
-  for (const [type, numberId] of Object.entries(parsed)) {
+  return Object.entries(parsed).map(([type, id]) => {
     if (!isCustomerType(type))
       throw new Error(`unknown customer type "${type}" (one of: ${CUSTOMER_TYPES.join(', ')})`);
-    if (typeof numberId !== 'string' || !/^\d+$/.test(numberId)) {
-      throw new Error(`the phone_number_id of ${type} must be a string of digits`);
+    if (typeof id !== 'string' || !/^\d{1,32}$/.test(id)) {
+      throw new Error(`the ${what} of ${type} must be a string of digits`);
     }
+    return [type, id];
+  });
+}
+
+/**
+ * `WHATSAPP_NUMBERS`, `{"Partner":"<phone_number_id>",…}`, turned around: which customer type each business
+ * number serves. Throws an Error saying what is wrong with the text.
+ */
+export function parseWhatsAppNumbers(raw: string | undefined): ReadonlyMap<string, CustomerType> {
+  const byNumber = new Map<string, CustomerType>();
+  for (const [type, numberId] of customerTypeIds(raw, 'phone_number_id')) {
     if (byNumber.has(numberId)) throw new Error(`phone_number_id ${numberId} is given to two customer types`);
     byNumber.set(numberId, type);
   }

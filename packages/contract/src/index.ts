@@ -1,3 +1,4 @@
+export { parseBusinessAccounts } from './business-accounts.js';
 export {
   assertNever,
   CUSTOMER_TYPES,
@@ -37,6 +38,13 @@ export {
   MEDIA_LINK_LIFETIME_SECONDS,
   MEDIA_PATH,
   mediaPath,
+  SNIFF_BYTES,
+  sniffUploadType,
+  UPLOAD_MAX_BYTES,
+  UPLOAD_TYPES,
+  type UploadKind,
+  type UploadMimeType,
+  type UploadType,
 } from './media.js';
 export {
   CHAT_STATUSES,
@@ -128,6 +136,7 @@ export {
   TYPE_ROOMS,
   type TypeRoom,
 } from './routes.js';
+export { type CachedTemplates, type MessageTemplate, templateContent } from './templates.js';
 export { type Check, isPlainObject, nestsDeeperThan, type Validated, type Validator } from './validation.js';
 export { clientValidators, validateClientEvent } from './validators.js';
 export {

@@ -24,6 +24,8 @@ export function redisKeys(prefix: string) {
      * which publish `dashboard_stats`, to count again.
      */
     statsChanged: `${prefix}:stats-changed`,
+    /** The approved message templates of a WhatsApp Business Account, as last fetched (`CachedTemplates`). */
+    templates: (businessAccountId: string) => `${prefix}:templates:${businessAccountId}`,
     /** BullMQ's key prefix for every queue. */
     queues: `${prefix}:bull`,
   } as const;

@@ -25,6 +25,12 @@ export {
 } from './fake-graph/fake-graph.js';
 export { type GraphError, GraphErrors, graphError } from './fake-graph/graph-error.js';
 export { type FakeRequest, type FakeResponse, type Route, type RouteHandler, Router } from './fake-graph/router.js';
+export {
+  type FakeTemplate,
+  FakeTemplates,
+  SAMPLE_BUSINESS_ACCOUNTS,
+  sampleTemplates,
+} from './fake-graph/templates-route.js';
 export { fixtureNames, readFixture } from './fixtures.js';
 export { type GatewayNode, serviceEnv, startGateway, startWorker, uniquePrefix } from './gateway.js';
 export { malformedPayloads, type PayloadCase, validRequests } from './payload-cases.js';

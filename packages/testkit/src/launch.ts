@@ -1,3 +1,4 @@
+import { SAMPLE_BUSINESS_ACCOUNTS } from './fake-graph/templates-route.js';
 import { type AppProcess, startNode } from './process.js';
 import { TEST_JWT_SECRET, TEST_METRICS_TOKEN } from './tokens.js';
 import { SAMPLE_NUMBERS, TEST_ACCESS_TOKEN, TEST_APP_SECRET, TEST_VERIFY_TOKEN } from './whatsapp-webhooks.js';
@@ -23,6 +24,8 @@ export async function launchGateway(
       WHATSAPP_APP_SECRET: TEST_APP_SECRET,
       WHATSAPP_VERIFY_TOKEN: TEST_VERIFY_TOKEN,
       WHATSAPP_ACCESS_TOKEN: TEST_ACCESS_TOKEN,
+      WHATSAPP_NUMBERS: JSON.stringify(SAMPLE_NUMBERS),
+      WHATSAPP_BUSINESS_ACCOUNTS: JSON.stringify(SAMPLE_BUSINESS_ACCOUNTS),
       DRAIN_DELAY_MS: '200',
       ...env,
     },

@@ -114,4 +114,17 @@ export const CAUSES: Record<string, Cause> = {
       (other, chat_id) => emitRaw(other, ClientEvent.Typing, { chat_id, sender: '919876500043' }),
       ServerEvent.UserTyping,
     ),
+  // A tag the chat has not had yet: the same tag again changes nothing and is broadcast to nobody.
+  [ServerEvent.TagUpdated]: (env) =>
+    inVendorChat(
+      env,
+      (other, chat_id) => emitRaw(other, ClientEvent.ApplyTag, { chat_id, tag: `Replay ${++serial}`, action: 'add' }),
+      ServerEvent.TagUpdated,
+    ),
+  [ServerEvent.NoteAdded]: (env) =>
+    inVendorChat(
+      env,
+      (other, chat_id) => emitRaw(other, ClientEvent.AddNote, { chat_id, content: 'Called the vendor back.' }),
+      ServerEvent.NoteAdded,
+    ),
 };

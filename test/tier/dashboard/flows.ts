@@ -1,4 +1,4 @@
-import type { CustomerType } from '@care-chat/contract';
+import { CUSTOMER_TYPES, type CustomerType } from '@care-chat/contract';
 import { recordEvents, type TestClient, until } from '@care-chat/testkit';
 import { expect } from 'vitest';
 import { verify } from './checks.js';
@@ -26,6 +26,18 @@ interface FetchedMessage {
   media_url?: string | null;
   mediaUrl?: string | null;
 }
+
+/**
+ * The pages a per-page flow was recorded on: those with a variant for each of its steps. The dashboard
+ * never sends update_chat_status from the Customer page, and its refetch after one is recorded on Vendor.
+ */
+export const pagesOf = (sequence: Sequence): CustomerType[] =>
+  CUSTOMER_TYPES.filter((type) =>
+    sequence.steps.every(
+      (step) =>
+        !('emit' in step) || traffic.variants.some((v) => v.id === step.emit.replace('{page}', type.toLowerCase())),
+    ),
+  );
 
 /** How long an answer may take: a gateway answers in milliseconds, so this only bounds a missing one. */
 export const ANSWER_TIMEOUT_MS = 3000;

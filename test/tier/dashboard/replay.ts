@@ -70,6 +70,18 @@ export interface HttpAnswer {
   json: unknown;
 }
 
+/** The file the dashboard picks: what the gateway checks of a JPEG is its first bytes. */
+const RECEIPT_JPEG = new Uint8Array([
+  0xff,
+  0xd8,
+  0xff,
+  0xe0,
+  0x00,
+  0x10,
+  ...Buffer.from('JFIF'),
+  ...new Array(64).fill(0),
+]);
+
 /** `call` sent as the dashboard sends it: its headers (JSON Content-Type on GETs too) and body, ids swapped in. */
 export async function sendCall(
   baseUrl: string,
@@ -85,7 +97,7 @@ export async function sendCall(
   if (call.body?.type === 'multipart') {
     const form = new FormData();
     for (const [key, value] of Object.entries(substitute(call.body.fields, identity))) {
-      if (key === 'file') form.append(key, new Blob([Buffer.alloc(64, 0xff)], { type: 'image/jpeg' }), 'receipt.jpg');
+      if (key === 'file') form.append(key, new Blob([RECEIPT_JPEG], { type: 'image/jpeg' }), 'receipt.jpg');
       else form.append(key, value);
     }
     body = form;

@@ -1,11 +1,13 @@
 import { CUSTOMER_TYPES, type CustomerType } from '@care-chat/contract';
-import { addExecutive } from '@care-chat/store';
+import { addExecutive, addNote } from '@care-chat/store';
 import {
   type FakeGraph,
   imageMessage,
   postWebhook,
   RandomBalancer,
+  SAMPLE_BUSINESS_ACCOUNTS,
   SAMPLE_NUMBERS,
+  sampleTemplates,
   signToken,
   TEST_ACCESS_TOKEN,
   TEST_APP_SECRET,
@@ -70,7 +72,7 @@ export const customerNumber = (index: number) => `91981234${String(index).padSta
 /**
  * Executives in PostgreSQL, and one chat per customer type written by its customer through signed
  * webhooks: a text, an image and a text in one body with one timestamp (Meta's are in seconds), so a chat
- * whose message times collide shows.
+ * whose message times collide shows; a note on each; and message templates in each type's account.
  */
 export async function seed(tier: Tier, graph: FakeGraph, webhookUrl: string): Promise<Seeded> {
   const password = 'replay-Password-1';
@@ -80,6 +82,7 @@ export async function seed(tier: Tier, graph: FakeGraph, webhookUrl: string): Pr
   const timestamp = Math.floor(Date.now() / 1000);
   const chats = {} as Record<CustomerType, SeededChat>;
   for (const [index, type] of CUSTOMER_TYPES.entries()) {
+    graph.templates.set(SAMPLE_BUSINESS_ACCOUNTS[type], sampleTemplates(type));
     const customer = customerNumber(index + 1);
     const customerName = `Rahul ${type}`;
     const from = { phoneNumberId: SAMPLE_NUMBERS[type], from: customer, timestamp };
@@ -105,6 +108,10 @@ export async function seed(tier: Tier, graph: FakeGraph, webhookUrl: string): Pr
   for (const chat of Object.values(chats)) {
     chat.chatId = rows.find((r) => r.customer === chat.customer)?.id ?? '';
     if (chat.chatId === '') throw new Error(`seeding: no chat for ${chat.customer}`);
+    // The Notes tab has a note to show, so its reads are checked on a row.
+    const author = { id, name: 'Asha Verma' };
+    const note = { chatId: chat.chatId, content: 'Called back.', author, customerTypes: CUSTOMER_TYPES };
+    if ((await addNote(tier.db, note)) === null) throw new Error(`seeding: no note on chat ${chat.chatId}`);
   }
   return {
     executive: { id, username: 'asha.verma', password, name: 'Asha Verma', agentNumber },

@@ -1,4 +1,4 @@
-import { ClientEvent, CUSTOMER_TYPES, responseEvent, ServerEvent } from '@care-chat/contract';
+import { ClientEvent, responseEvent, ServerEvent } from '@care-chat/contract';
 import {
   closeAllClients,
   FakeGraph,
@@ -20,7 +20,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tier } from '../tier.js';
 import { CAUSES } from './broadcast-causes.js';
 import { verify } from './checks.js';
-import { ANSWER_TIMEOUT_MS, replayFlow } from './flows.js';
+import { ANSWER_TIMEOUT_MS, pagesOf, replayFlow } from './flows.js';
 import { answerName, connectAsDashboard, contextOn, emitVariant, expectReads } from './replay.js';
 import { identityOn, type Seeded, seed, startReplayTier } from './seed.js';
 import { REPLAYED, readsOf, replayedSequences, replayedVariants, type Variant } from './traffic.js';
@@ -120,7 +120,7 @@ describe('every unreachable variant is answered or ignored, and the connection s
 
 describe('flows, in order, duplicates included', () => {
   const perPage = replayedSequences().filter(([, sequence]) => sequence.per_page);
-  it.each(perPage.flatMap(([name, sequence]) => CUSTOMER_TYPES.map((type) => [name, type, sequence] as const)))(
+  it.each(perPage.flatMap(([name, sequence]) => pagesOf(sequence).map((type) => [name, type, sequence] as const)))(
     '%s on the %s page',
     async (_name, type, sequence) => {
       await replayFlow(sequence, type, dashboard, seeded, balancer.url);

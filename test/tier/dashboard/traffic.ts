@@ -102,6 +102,9 @@ export const REPLAYED = {
     'config',
     'get_dashboard_stats',
     'typing',
+    'update_chat_status',
+    'apply_tag',
+    'add_note',
   ]),
   broadcasts: new Set([
     'room_update',
@@ -112,6 +115,8 @@ export const REPLAYED = {
     'dashboard_stats',
     'user_left',
     'user_typing',
+    'tag_updated',
+    'note_added',
   ]),
   http: new Set([
     'auth.login',
@@ -121,6 +126,9 @@ export const REPLAYED = {
     'whatsapp.downloadmedia',
     'chats.context_history',
     'chats.rides',
+    'chats.notes',
+    'templates',
+    'media.upload',
   ]),
 };
 

@@ -23,3 +23,20 @@ export class ExactLength extends Transform {
     else callback();
   }
 }
+
+/**
+ * The chunks of `source` as they come, until more than `max` bytes have: then `tooLarge()` is thrown, before
+ * the chunk that crossed the limit is passed on, and nothing more is read.
+ */
+export async function* atMost(
+  source: AsyncIterable<Buffer>,
+  max: number,
+  tooLarge: () => Error,
+): AsyncGenerator<Buffer> {
+  let seen = 0;
+  for await (const chunk of source) {
+    seen += chunk.length;
+    if (seen > max) throw tooLarge();
+    yield chunk;
+  }
+}

@@ -1,8 +1,9 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
-import { type Dispatcher, errors, request } from 'undici';
+import { type Dispatcher, request } from 'undici';
 import type { GatewayConfig } from '../env.js';
-import { HttpFailure, MediaFailure } from '../errors.js';
+import { type HttpFailure, MediaFailure } from '../errors.js';
+import { discard, failureOfGraph, graphErrorOf, readJson, transportFailure } from '../whatsapp/graph-answer.js';
 import { ExactLength } from './byte-limit.js';
 
 /** Media on its way from WhatsApp: what it is, how long, and its bytes as they arrive. */
@@ -26,7 +27,7 @@ interface Metadata {
 
 const MIME_TYPE = /^[\w.+-]+\/[\w.+-]+(?:\s*;\s*[\w.+-]+=[\w.+-]+)*$/;
 
-/** Graph's metadata and error answers are small; more is not Graph. */
+/** Graph's metadata answers are small; more is not Graph. */
 const MAX_JSON_BYTES = 64 * 1024;
 
 const isMetadata = (value: unknown): value is Metadata => {
@@ -40,49 +41,11 @@ const isMetadata = (value: unknown): value is Metadata => {
   );
 };
 
-/** Lets an answer go unread. Destroying it makes it emit an error, which nothing else is there to hear. */
-function discard(body: Dispatcher.ResponseData['body']): void {
-  body.on('error', () => {});
-  body.destroy();
-}
-
-async function readJson(body: Dispatcher.ResponseData['body']): Promise<unknown> {
-  let text = '';
-  for await (const chunk of body) {
-    text += chunk;
-    if (text.length > MAX_JSON_BYTES) {
-      discard(body);
-      return undefined;
-    }
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
 /** Graph's `error.code` 100 is "no such object" (subcode 33), answered 400, or 404 by the download host. */
 async function failureOf(id: string, answer: Dispatcher.ResponseData): Promise<HttpFailure> {
-  const { statusCode: status, headers } = answer;
-  const graphCode = ((await readJson(answer.body)) as { error?: { code?: unknown } } | undefined)?.error?.code;
-  if (status === 429) {
-    const retryAfter = headers['retry-after'];
-    return MediaFailure.rateLimited(typeof retryAfter === 'string' ? retryAfter : undefined);
-  }
-  if (status === 401 || status === 403 || graphCode === 190) return MediaFailure.tokenRefused();
-  if (status === 404 || (status === 400 && graphCode === 100)) return MediaFailure.notFound(id);
-  return MediaFailure.upstream(status);
-}
-
-/** Timeouts are WhatsApp being slow (504); anything else on the way (refused, reset, a bad name) is 502. */
-function transportFailure(err: unknown): HttpFailure {
-  if (err instanceof HttpFailure) return err;
-  const timedOut =
-    err instanceof errors.ConnectTimeoutError ||
-    err instanceof errors.HeadersTimeoutError ||
-    err instanceof errors.BodyTimeoutError;
-  return timedOut ? MediaFailure.timeout() : MediaFailure.unreachable();
+  const { status, code } = await graphErrorOf(answer);
+  if (status === 404 || (status === 400 && code === 100)) return MediaFailure.notFound(id);
+  return failureOfGraph(answer, code, 'the media');
 }
 
 /**
@@ -102,8 +65,8 @@ export async function openWhatsAppMedia(id: string, source: MediaSource): Promis
   try {
     const answer = await request(`${graph.baseUrl}/${id}`, options);
     if (answer.statusCode !== 200) throw await failureOf(id, answer);
-    const metadata = await readJson(answer.body);
-    if (!isMetadata(metadata)) throw MediaFailure.upstream(answer.statusCode);
+    const metadata = await readJson(answer.body, MAX_JSON_BYTES);
+    if (!isMetadata(metadata)) throw MediaFailure.upstream(answer.statusCode, 'the media');
     if (metadata.file_size > maxBytes) throw MediaFailure.tooLarge(metadata.file_size, maxBytes);
     const bytes = await request(metadata.url, options);
     if (bytes.statusCode !== 200) throw await failureOf(id, bytes);

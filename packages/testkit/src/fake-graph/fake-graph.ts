@@ -2,7 +2,9 @@ import { createHash, randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GraphErrors, graphError } from './graph-error.js';
+import { FakeUploads } from './media-upload-route.js';
 import { type FakeRequest, type FakeResponse, Router } from './router.js';
+import { FakeTemplates } from './templates-route.js';
 
 export interface FakeMedia {
   /** Digits, as WhatsApp's; made up when not given. */
@@ -44,12 +46,16 @@ const DOWNLOAD_PATH = '/whatsapp_business/attachments/';
 
 /**
  * A local stand-in for the WhatsApp Cloud API (Graph API), on a real port: what this tier calls, answered
- * the way Meta does, with faults a test can program per route. Media now: `GET /{media-id}` (metadata,
- * whose `url` points back here) and that URL (the bytes), both behind the Bearer token. Routes are added
- * to `router` by name, so sending messages and uploading media can join them.
+ * the way Meta does, with faults a test can program per route: media (`GET /{media-id}`, metadata whose
+ * `url` points back here, and that URL, the bytes), message templates (templates-route.ts) and media
+ * uploads (media-upload-route.ts), all behind the Bearer token. Routes are added to `router` by name.
  */
 export class FakeGraph {
   readonly router = new Router();
+  /** `GET /{waba-id}/message_templates`: what each account holds. */
+  readonly templates = new FakeTemplates(this.router);
+  /** `POST /{phone-number-id}/media`: what was uploaded, kept as media a download returns. */
+  readonly uploads = new FakeUploads(this.router, (media) => this.addMedia(media));
   readonly requests: SeenRequest[] = [];
   private readonly media = new Map<string, FakeMedia & { id: string }>();
   private readonly faults = new Map<string, Fault[]>();
@@ -71,7 +77,8 @@ export class FakeGraph {
   static async start(options: FakeGraphOptions): Promise<FakeGraph> {
     const server = createServer();
     const fake = new FakeGraph(server, options);
-    server.on('request', (req, res) => void fake.handle(req, res));
+    // A request its sender broke off (an upload refused halfway) cannot be answered: its socket is gone.
+    server.on('request', (req, res) => void fake.handle(req, res).catch(() => res.destroy()));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
