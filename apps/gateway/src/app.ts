@@ -12,6 +12,7 @@ import errors from './plugins/errors.js';
 import health from './plugins/health.js';
 import login from './plugins/login.js';
 import media from './plugins/media.js';
+import mediaSend from './plugins/media-send.js';
 import metrics from './plugins/metrics.js';
 import notes from './plugins/notes.js';
 import postgres from './plugins/postgres.js';
@@ -55,6 +56,7 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
   await app.register(login);
   await app.register(api);
   await app.register(media);
+  await app.register(mediaSend);
   await app.register(customers);
   await app.register(notes);
   return app;

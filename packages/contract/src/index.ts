@@ -37,6 +37,7 @@ export {
   MEDIA_PATH,
   mediaPath,
 } from './media.js';
+export { isMediaType, labelled, mediaPreview, ownField, ownText } from './media-preview.js';
 export {
   CHAT_STATUSES,
   type ChatAssigned,
@@ -75,7 +76,15 @@ export {
   type UserTyping,
   type WhatsAppMedia,
 } from './payloads.js';
-export { CAPPED_BACKOFF, inboundJobId, inboundJobOptions, QueueName } from './queues.js';
+export {
+  CAPPED_BACKOFF,
+  inboundJobId,
+  inboundJobOptions,
+  type OutboundJob,
+  outboundJobId,
+  outboundJobOptions,
+  QueueName,
+} from './queues.js';
 export { DEFAULT_REDIS_KEY_PREFIX, redisKeys } from './redis-keys.js';
 export type {
   AddNoteRequest,

@@ -24,6 +24,8 @@ export function redisKeys(prefix: string) {
      * which publish `dashboard_stats`, to count again.
      */
     statsChanged: `${prefix}:stats-changed`,
+    /** The next free send slot of one business number, and of one customer on it (outbound pacing). */
+    sendPace: (subject: string) => `${prefix}:send-pace:${subject}`,
     /** BullMQ's key prefix for every queue. */
     queues: `${prefix}:bull`,
   } as const;

@@ -33,6 +33,8 @@ export interface WhatsAppStatus {
   recipient_id?: string;
   recipient_user_id?: string;
   errors?: { code: number; title: string; message?: string; error_data?: { details?: string } }[];
+  /** What the business sent with the message (`biz_opaque_callback_data`): this tier's message id. */
+  biz_opaque_callback_data?: string;
   [field: string]: unknown;
 }
 

@@ -3,6 +3,7 @@ import { streamAdapter } from '@care-chat/realtime';
 import fp from 'fastify-plugin';
 import { Server } from 'socket.io';
 import { RateLimiter } from '../limits/rate-limiter.js';
+import type { ReplyServices } from '../replies/send-reply.js';
 import { authenticate, disconnectIfRevokedMeanwhile } from '../socket/authenticate.js';
 import { onConnection } from '../socket/connection.js';
 import { handshakeSubject } from '../socket/handshake-subject.js';
@@ -13,6 +14,8 @@ import { redisConnected } from './redis.js';
 declare module 'fastify' {
   interface FastifyInstance {
     io: GatewayServer;
+    /** What executives' replies go through, from sockets and HTTP alike. */
+    replies: ReplyServices;
   }
 }
 
@@ -62,10 +65,19 @@ export default fp(
       },
     });
     io.use(authenticate(app.authenticateToken));
+    const replies: ReplyServices = {
+      db: app.pg,
+      io,
+      outbound: app.queues.outbound,
+      mediaUrl: config.media.url,
+      statsChanged: app.statsChanged,
+      repeatWithinMs: config.replyRepeatMs,
+    };
+    app.decorate('replies', replies);
     io.on('connection', (socket) => {
       onConnection(
         socket,
-        { db: app.pg, io, stats: app.stats, statsChanged: app.statsChanged, mediaUrl: config.media.url },
+        { db: app.pg, io, stats: app.stats, statsChanged: app.statsChanged, mediaUrl: config.media.url, replies },
         config.limits,
         log,
       );
@@ -82,5 +94,5 @@ export default fp(
       io.of('/').adapter.close();
     });
   },
-  { name: 'socket', dependencies: ['config', 'drain', 'redis', 'postgres', 'auth', 'stats'], fastify: '5.x' },
+  { name: 'socket', dependencies: ['config', 'drain', 'redis', 'postgres', 'queue', 'auth', 'stats'], fastify: '5.x' },
 );
