@@ -10,6 +10,9 @@ import { createPool, dashboardStats, migrate } from '@care-chat/store';
 import { dashboardEmitter, publishStats } from './broadcaster.js';
 import { loadConfig } from './env.js';
 import { startInboundWorker } from './inbound-worker.js';
+import { sendToWhatsApp } from './outbound/graph-client.js';
+import { ReplyPacer } from './outbound/reply-pacer.js';
+import { startOutboundWorker } from './outbound-worker.js';
 import { listenForStatsChanges } from './stats-changes.js';
 import { StatsPublisher } from './stats-publisher.js';
 
@@ -51,9 +54,23 @@ const worker = startInboundWorker(queueRedis, config, {
   config,
   log: log.child({ module: 'jobs' }),
 });
+const { outbound } = config;
+const { accessToken } = outbound;
+if (accessToken === undefined) log.warn('WHATSAPP_ACCESS_TOKEN is not set: this worker delivers no replies');
+const replies =
+  accessToken === undefined
+    ? null
+    : startOutboundWorker(queueRedis, config, {
+        db,
+        emitter,
+        log: log.child({ module: 'replies' }),
+        pacer: new ReplyPacer(emitRedis, config.redisKeyPrefix, outbound),
+        send: (number, message) => sendToWhatsApp({ ...outbound, accessToken }, number, message),
+        config: outbound,
+      });
 onShutdownSignal(log, config.shutdownTimeoutMs, async () => {
   // Finishes the jobs in hand and takes no more; then the last stats, then the connections.
-  await worker.close();
+  await Promise.all([worker.close(), replies?.close()]);
   statsChanges.disconnect();
   await stats.flush();
   await db.end();

@@ -144,6 +144,8 @@ export {
   type InboundMessageJob,
   type MessageStatusJob,
   parseWebhook,
+  replyCallbackData,
+  replyIdOfCallbackData,
   type WhatsAppChangeValue,
   type WhatsAppContact,
   type WhatsAppMessage,

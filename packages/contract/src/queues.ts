@@ -9,6 +9,9 @@ export const QueueName = {
 /** An executive's reply to deliver to WhatsApp: the stored message says everything else. */
 export interface OutboundJob {
   message_id: string;
+  /** The slots reserved for it on its customer's and its number's schedules (epoch ms), kept across delays. */
+  pair_at?: number;
+  number_at?: number;
 }
 
 // BullMQ refuses custom ids with ':' and ids that read as integers; wamids are base64 and have neither,

@@ -46,6 +46,21 @@ export interface WhatsAppChangeValue {
   statuses?: WhatsAppStatus[];
 }
 
+const REPLY_CALLBACK = 'reply:';
+
+/**
+ * The `biz_opaque_callback_data` a reply is sent with, which Meta echoes in every status of it: a status can
+ * name the reply even before the send's answer has said which wamid it got.
+ */
+export const replyCallbackData = (messageId: string): string => `${REPLY_CALLBACK}${messageId}`;
+
+/** The message id a status's `biz_opaque_callback_data` names, or null (another sender's data, or none). */
+export function replyIdOfCallbackData(data: unknown): string | null {
+  if (typeof data !== 'string' || !data.startsWith(REPLY_CALLBACK)) return null;
+  const id = data.slice(REPLY_CALLBACK.length);
+  return /^\d{1,18}$/.test(id) ? id : null;
+}
+
 /** One inbound customer message, with the business number it reached and who sent it. */
 export interface InboundMessageJob {
   kind: 'message';
