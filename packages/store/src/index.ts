@@ -55,7 +55,7 @@ export {
   sendRefused,
 } from './outbound.js';
 export { hashPassword, needsRehash, SCRYPT_PARAMETERS, verifyPassword } from './password.js';
-export { type ReplyDraft, type ReplyKind, type ReplyResult, storeReply } from './replies.js';
+export { type ReplyDraft, type ReplyKind, type ReplyResult, type ReplyTemplate, storeReply } from './replies.js';
 export { dashboardStats } from './stats.js';
 export {
   applyMessageStatus,

@@ -7,7 +7,7 @@ import {
 } from '@care-chat/contract';
 import { isChatId, type Queryable } from './db.js';
 import { toJsonb } from './jsonb.js';
-import type { ReplyKind } from './replies.js';
+import type { ReplyKind, ReplyTemplate } from './replies.js';
 
 /** A stored reply as its delivery needs it. */
 export interface OutboundReply {
@@ -18,7 +18,7 @@ export interface OutboundReply {
   customerType: CustomerType;
   kind: ReplyKind;
   body: string;
-  template: { id: string; name: string } | null;
+  template: ReplyTemplate | null;
   media: WhatsAppMedia | null;
   wamid: string | null;
   deliveryStatus: DeliveryStatus;
@@ -35,7 +35,7 @@ interface ReplyRow {
   customer_type: CustomerType;
   kind: ReplyKind;
   body: string;
-  template: { id: string; name: string } | null;
+  template: ReplyTemplate | null;
   media: WhatsAppMedia | null;
   wamid: string | null;
   delivery_status: DeliveryStatus;

@@ -14,6 +14,13 @@ import { markChatSeen } from './read-mark.js';
 import { CHAT_ROW, type ChatRow, chatSummaryOf, type MessageRow, messageOf } from './rows.js';
 import { windowOpenSql } from './whatsapp-window.js';
 
+/** The approved template a reply uses; its language when the caller knows it (else the worker's default). */
+export interface ReplyTemplate {
+  id: string;
+  name: string;
+  language?: string;
+}
+
 /** What WhatsApp is asked to deliver: free-form text or media, or an approved template. */
 export type ReplyKind = 'text' | 'template' | 'image' | 'document';
 
@@ -27,7 +34,7 @@ export interface ReplyDraft {
   body: string;
   /** The chat list's preview of it. */
   preview: string;
-  template: { id: string; name: string } | null;
+  template: ReplyTemplate | null;
   mediaType: MediaType | null;
   /** `{ id }` of media uploaded to WhatsApp, or `{ link }` of media WhatsApp fetches; with the caption. */
   media: WhatsAppMedia | null;

@@ -29,7 +29,10 @@ export function graphMessage(reply: OutboundReply, templateLanguage: string): ob
       return {
         ...base,
         type: 'template',
-        template: { name: reply.template?.name ?? '', language: { code: templateLanguage } },
+        template: {
+          name: reply.template?.name ?? '',
+          language: { code: reply.template?.language ?? templateLanguage },
+        },
       };
     case 'image':
     case 'document':
