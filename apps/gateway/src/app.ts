@@ -13,6 +13,7 @@ import errors from './plugins/errors.js';
 import health from './plugins/health.js';
 import login from './plugins/login.js';
 import media from './plugins/media.js';
+import mediaSend from './plugins/media-send.js';
 import mediaUpload from './plugins/media-upload.js';
 import metrics from './plugins/metrics.js';
 import notes from './plugins/notes.js';
@@ -60,6 +61,7 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
   await app.register(api);
   await app.register(media);
   await app.register(mediaUpload);
+  await app.register(mediaSend);
   await app.register(customers);
   await app.register(notes);
   await app.register(templates);

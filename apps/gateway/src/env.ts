@@ -162,6 +162,7 @@ const spec = {
   ...MEDIA_LINK_VARIABLES,
   SERVICE_TOKENS: env.secrets(),
   DOCS_ENABLED: env.boolean(false),
+  REPLY_REPEAT_MS: env.integer(5000, 0, 60_000),
 };
 
 function checkJwtKey(values: { JWT_SECRET: string | undefined; JWT_PUBLIC_KEY: string | undefined }): string[] {
@@ -324,9 +325,13 @@ export function loadConfig(source: EnvSource) {
       // Unset (no PUBLIC_URL and MEDIA_URL_SECRET): messages carry no links, and /api/media/* is absent.
       signer: mediaSigner,
       url: signedMediaUrl(mediaSigner),
+      // The origin of this tier's own media links, which a media reply may name.
+      publicUrl: raw.PUBLIC_URL,
     }),
     // Unset: the routes other company systems write through are absent.
     serviceTokens: raw.SERVICE_TOKENS,
+    // The same reply from the same executive again within this long is a double click, stored and sent once.
+    replyRepeatMs: raw.REPLY_REPEAT_MS,
   });
 }
 

@@ -27,6 +27,10 @@ export const SocketErrorMessage = {
   noChatFor: (customer: string) => `No chat with customer ${customer}`,
   severalChats: (customer: string) => `Customer ${customer} has chats on several numbers: give chat_id`,
   tooManyTags: (limit: number) => `A chat carries at most ${limit} tags: remove one first`,
+  templateNeeded:
+    'The customer has not written in the last 24 hours: WhatsApp allows only a template message until they do',
+  notQueued: 'The reply was stored but could not be queued for WhatsApp: send it again',
+  templateNameMissing: 'template_name is required with template_id',
 } as const;
 
 /** HTTP answers to a request for another gateway's session that could not be passed to it. */

@@ -250,16 +250,9 @@ describe('chat rooms', () => {
 
   it('answers the events it does not carry out yet with status 0, saying so', async () => {
     const client = await connectDashboard(nodeA.url, signToken());
-    const message = {
-      chat_id: chats.Partner,
-      sender: 'agent_a',
-      type: 'Agent',
-      message: 'hi',
-      customer_type: 'Partner',
-    } as const;
-    expect(await request(client, ClientEvent.SendMessage, message)).toEqual({
+    expect(await request(client, ClientEvent.ReassignChat, { chat_id: chats.Partner, executive_id: '43' })).toEqual({
       status: 0,
-      message: 'Not supported yet: send_message',
+      message: 'Not supported yet: reassign_chat',
     });
   });
 

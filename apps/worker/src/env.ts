@@ -20,6 +20,17 @@ const spec = {
   WORKER_HOST: env.string('0.0.0.0'),
   METRICS_TOKEN: env.secret(),
   ...MEDIA_LINK_VARIABLES,
+  WHATSAPP_ACCESS_TOKEN: env.optionalString(),
+  WHATSAPP_API_BASE_URL: env.url('https://graph.facebook.com/v21.0', ['https:', 'http:']),
+  WHATSAPP_TIMEOUT_MS: env.integer(10_000, 100, 120_000),
+  WHATSAPP_TEMPLATE_LANGUAGE: env.string('en'),
+  OUTBOUND_NUMBER_RATE: env.integer(80, 1, 1000),
+  OUTBOUND_PAIR_INTERVAL_MS: env.integer(6000, 0, 3600_000),
+  OUTBOUND_PAIR_BURST: env.integer(5, 1, 1000),
+  OUTBOUND_MAX_ATTEMPTS: env.integer(8, 1, 1000),
+  OUTBOUND_RETRY_MS: env.integer(1000, 1, 600_000),
+  OUTBOUND_RETRY_MAX_MS: env.integer(300_000, 1, 3600_000),
+  OUTBOUND_UNKNOWN_WAIT_MS: env.integer(30_000, 0, 3600_000),
 };
 
 /** Every variable the worker reads, for the README's table to be checked against. */
@@ -43,6 +54,23 @@ export function loadConfig(source: EnvSource) {
     http: Object.freeze({ port: raw.WORKER_PORT, host: raw.WORKER_HOST, metricsToken: raw.METRICS_TOKEN }),
     // The links in `new_message`, signed as the gateway that serves them checks; none without the variables.
     mediaUrl: signedMediaUrl(mediaSignerOf(raw)),
+    outbound: Object.freeze({
+      // Unset: this worker delivers no replies, which wait for a worker that has it.
+      accessToken: raw.WHATSAPP_ACCESS_TOKEN,
+      // Paths are appended with their own slash.
+      baseUrl: raw.WHATSAPP_API_BASE_URL.replace(/\/+$/, ''),
+      timeoutMs: raw.WHATSAPP_TIMEOUT_MS,
+      templateLanguage: raw.WHATSAPP_TEMPLATE_LANGUAGE,
+      numberByCustomerType: new Map([...raw.WHATSAPP_NUMBERS].map(([number, type]) => [type, number])),
+      // One number's throughput (Meta: 80 a second, error 130429), one message apart each.
+      numberPace: Object.freeze({ intervalMs: 1000 / raw.OUTBOUND_NUMBER_RATE, burst: 1 }),
+      // One customer's (Meta: a burst, then about one every 6 s, error 131056).
+      pairPace: Object.freeze({ intervalMs: raw.OUTBOUND_PAIR_INTERVAL_MS, burst: raw.OUTBOUND_PAIR_BURST }),
+      maxAttempts: raw.OUTBOUND_MAX_ATTEMPTS,
+      retryMs: raw.OUTBOUND_RETRY_MS,
+      retryMaxMs: raw.OUTBOUND_RETRY_MAX_MS,
+      unknownWaitMs: raw.OUTBOUND_UNKNOWN_WAIT_MS,
+    }),
   });
 }
 

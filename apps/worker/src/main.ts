@@ -14,6 +14,9 @@ import { loadConfig } from './env.js';
 import { startWorkerHttp } from './http-server.js';
 import { startInboundWorker } from './inbound-worker.js';
 import { WorkerMetrics } from './metrics.js';
+import { sendToWhatsApp } from './outbound/graph-client.js';
+import { ReplyPacer } from './outbound/reply-pacer.js';
+import { startOutboundWorker } from './outbound-worker.js';
 import { listenForStatsChanges } from './stats-changes.js';
 import { StatsPublisher } from './stats-publisher.js';
 
@@ -56,9 +59,29 @@ const worker = startInboundWorker(queueRedis, config, {
   log: log.child({ module: 'jobs' }),
 });
 const metrics = new WorkerMetrics();
-const queuePrefix = redisKeys(config.redisKeyPrefix).queues;
-const inbound = new Queue(QueueName.Inbound, { connection: queueRedis, prefix: queuePrefix });
-metrics.watch(worker, inbound);
+const watched = (name: string) =>
+  new Queue(name, { connection: queueRedis, prefix: redisKeys(config.redisKeyPrefix).queues });
+const queues = [watched(QueueName.Inbound)];
+metrics.watch(worker, queues[0] as Queue);
+const { outbound } = config;
+const { accessToken } = outbound;
+if (accessToken === undefined) log.warn('WHATSAPP_ACCESS_TOKEN is not set: this worker delivers no replies');
+const replies =
+  accessToken === undefined
+    ? null
+    : startOutboundWorker(queueRedis, config, {
+        db,
+        emitter,
+        log: log.child({ module: 'replies' }),
+        pacer: new ReplyPacer(emitRedis, config.redisKeyPrefix, outbound),
+        send: async (number, message) =>
+          metrics.whatsAppAnswered(await sendToWhatsApp({ ...outbound, accessToken }, number, message)),
+        config: outbound,
+      });
+if (replies !== null) {
+  queues.push(watched(QueueName.Outbound));
+  metrics.watch(replies, queues.at(-1) as Queue);
+}
 let stopping = false;
 const http = await startWorkerHttp({
   ...config.http,
@@ -69,8 +92,8 @@ const http = await startWorkerHttp({
 onShutdownSignal(log, config.shutdownTimeoutMs, async () => {
   stopping = true;
   // Finishes the jobs in hand and takes no more; then the last stats, then the connections.
-  await worker.close();
-  await inbound.close();
+  await Promise.all([worker.close(), replies?.close()]);
+  await Promise.all(queues.map((queue) => queue.close()));
   statsChanges.disconnect();
   await stats.flush();
   await db.end();

@@ -32,8 +32,21 @@ export class WorkerMetrics {
     registers: [this.registry],
   });
 
+  readonly #whatsApp = new Counter({
+    name: 'worker_whatsapp_sends_total',
+    help: 'Calls to the WhatsApp Cloud API to send a reply, by outcome (accepted, retry, refused, unknown)',
+    labelNames: ['outcome'],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
+  }
+
+  /** Counts a send's answer, and hands it on. */
+  whatsAppAnswered<T extends { kind: string }>(answer: T): T {
+    this.#whatsApp.inc({ outcome: answer.kind });
+    return answer;
   }
 
   /** Counts what `worker` finishes; `queue` is exported with BullMQ's job counts on every scrape. */

@@ -46,6 +46,7 @@ export {
   type UploadMimeType,
   type UploadType,
 } from './media.js';
+export { isMediaType, labelled, mediaPreview, ownField, ownText } from './media-preview.js';
 export {
   CHAT_STATUSES,
   type ChatAssigned,
@@ -84,7 +85,15 @@ export {
   type UserTyping,
   type WhatsAppMedia,
 } from './payloads.js';
-export { CAPPED_BACKOFF, inboundJobId, inboundJobOptions, QueueName } from './queues.js';
+export {
+  CAPPED_BACKOFF,
+  inboundJobId,
+  inboundJobOptions,
+  type OutboundJob,
+  outboundJobId,
+  outboundJobOptions,
+  QueueName,
+} from './queues.js';
 export { DEFAULT_REDIS_KEY_PREFIX, redisKeys } from './redis-keys.js';
 export type {
   AddNoteRequest,
@@ -145,6 +154,8 @@ export {
   type InboundMessageJob,
   type MessageStatusJob,
   parseWebhook,
+  replyCallbackData,
+  replyIdOfCallbackData,
   type WhatsAppChangeValue,
   type WhatsAppContact,
   type WhatsAppMessage,

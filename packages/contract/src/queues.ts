@@ -3,7 +3,16 @@ import type { InboundJob } from './whatsapp.js';
 /** Queue names, shared by the gateway that adds jobs and the worker that takes them. */
 export const QueueName = {
   Inbound: 'whatsapp-inbound',
+  Outbound: 'whatsapp-outbound',
 } as const;
+
+/** An executive's reply to deliver to WhatsApp: the stored message says everything else. */
+export interface OutboundJob {
+  message_id: string;
+  /** The slots reserved for it on its customer's and its number's schedules (epoch ms), kept across delays. */
+  pair_at?: number;
+  number_at?: number;
+}
 
 // BullMQ refuses custom ids with ':' and ids that read as integers; wamids are base64 and have neither,
 // but ids come from outside, so anything else is encoded.
@@ -29,6 +38,20 @@ export const CAPPED_BACKOFF = 'capped-exponential';
  * jobs are kept a day, so a redelivery within it is refused by job id before reaching the database.
  */
 export const inboundJobOptions = {
+  attempts: 10_000,
+  backoff: { type: CAPPED_BACKOFF, delay: 500 },
+  removeOnComplete: { age: 24 * 3600, count: 100_000 },
+  removeOnFail: { age: 14 * 24 * 3600 },
+} as const;
+
+/** One job per reply: adding it again (a double click, a repair) is kept once by BullMQ. */
+export const outboundJobId = (messageId: string): string => `reply-${safe(messageId)}`;
+
+/**
+ * Options of every outbound job. The attempts bound only failures of this tier (PostgreSQL or Redis away):
+ * WhatsApp's own answers are counted on the message, whose worker gives up after its configured tries.
+ */
+export const outboundJobOptions = {
   attempts: 10_000,
   backoff: { type: CAPPED_BACKOFF, delay: 500 },
   removeOnComplete: { age: 24 * 3600, count: 100_000 },

@@ -26,6 +26,8 @@ export function redisKeys(prefix: string) {
     statsChanged: `${prefix}:stats-changed`,
     /** The approved message templates of a WhatsApp Business Account, as last fetched (`CachedTemplates`). */
     templates: (businessAccountId: string) => `${prefix}:templates:${businessAccountId}`,
+    /** The next free send slot of one business number, and of one customer on it (outbound pacing). */
+    sendPace: (subject: string) => `${prefix}:send-pace:${subject}`,
     /** BullMQ's key prefix for every queue. */
     queues: `${prefix}:bull`,
   } as const;

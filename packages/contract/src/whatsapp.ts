@@ -33,6 +33,8 @@ export interface WhatsAppStatus {
   recipient_id?: string;
   recipient_user_id?: string;
   errors?: { code: number; title: string; message?: string; error_data?: { details?: string } }[];
+  /** What the business sent with the message (`biz_opaque_callback_data`): this tier's message id. */
+  biz_opaque_callback_data?: string;
   [field: string]: unknown;
 }
 
@@ -42,6 +44,21 @@ export interface WhatsAppChangeValue {
   contacts?: WhatsAppContact[];
   messages?: WhatsAppMessage[];
   statuses?: WhatsAppStatus[];
+}
+
+const REPLY_CALLBACK = 'reply:';
+
+/**
+ * The `biz_opaque_callback_data` a reply is sent with, which Meta echoes in every status of it: a status can
+ * name the reply even before the send's answer has said which wamid it got.
+ */
+export const replyCallbackData = (messageId: string): string => `${REPLY_CALLBACK}${messageId}`;
+
+/** The message id a status's `biz_opaque_callback_data` names, or null (another sender's data, or none). */
+export function replyIdOfCallbackData(data: unknown): string | null {
+  if (typeof data !== 'string' || !data.startsWith(REPLY_CALLBACK)) return null;
+  const id = data.slice(REPLY_CALLBACK.length);
+  return /^\d{1,18}$/.test(id) ? id : null;
 }
 
 /** One inbound customer message, with the business number it reached and who sent it. */

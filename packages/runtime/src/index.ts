@@ -14,5 +14,6 @@ export { attachHealthLogging, createRedis, redisAddress } from './redis.js';
 export { persistenceWarning, type RedisPersistence, watchRedisPersistence } from './redis-persistence.js';
 export { exitOnFatalError, onShutdownSignal } from './shutdown.js';
 export { type SignatureCheck, UrlSigner, type UrlSignerOptions } from './signed-url.js';
+export { type Pace, SlotSchedule } from './slots.js';
 export { waitUntilReady, withTimeout } from './timeout.js';
 export { relayUpgrade, splice } from './upgrade-relay.js';

@@ -3,6 +3,7 @@ import type pg from 'pg';
 import { paginationOf } from './chat-list.js';
 import { isChatId, withTransaction } from './db.js';
 import { type MediaUrl, NO_MEDIA_URL } from './media-url.js';
+import { markChatSeen } from './read-mark.js';
 import { type MessageRow, messageOf } from './rows.js';
 
 export interface HistoryQuery {
@@ -35,14 +36,7 @@ export async function readHistory(pool: pg.Pool, query: HistoryQuery): Promise<H
       query.customerTypes,
     ]);
     if (locked.rowCount === 0) return { found: false } as const;
-    await db.query(
-      `INSERT INTO chat_reads (chat_id, executive_id, last_seen_message_id)
-       SELECT $1, $2, max(id) FROM messages WHERE chat_id = $1 HAVING max(id) IS NOT NULL
-       ON CONFLICT (chat_id, executive_id) DO UPDATE
-         SET last_seen_message_id = GREATEST(chat_reads.last_seen_message_id, EXCLUDED.last_seen_message_id),
-             seen_at = now()`,
-      [query.chatId, query.executiveId],
-    );
+    await markChatSeen(db, query.chatId, query.executiveId);
     await db.query(
       'UPDATE chats SET unread_count = 0, version = version + 1, updated_at = now() WHERE id = $1 AND unread_count > 0',
       [query.chatId],

@@ -46,8 +46,23 @@ export {
 } from './media-url.js';
 export { migrate } from './migrate.js';
 export { addNote, listNotes } from './notes.js';
+export {
+  beginSend,
+  failReply,
+  loadReply,
+  type OutboundReply,
+  recordWamid,
+  sendRefused,
+} from './outbound.js';
 export { hashPassword, needsRehash, SCRYPT_PARAMETERS, verifyPassword } from './password.js';
+export { type ReplyDraft, type ReplyKind, type ReplyResult, type ReplyTemplate, storeReply } from './replies.js';
 export { dashboardStats } from './stats.js';
-export { applyMessageStatus, type StatusRecord } from './statuses.js';
+export {
+  applyMessageStatus,
+  applyParkedStatuses,
+  isKnownWamid,
+  parkStatus,
+  type StatusRecord,
+} from './statuses.js';
 export { visibleChatType } from './visible-chat.js';
 export { type CustomerWindows, customerWindows } from './whatsapp-window.js';

@@ -46,3 +46,59 @@ export async function applyMessageStatus(
     ...(record.error === null ? {} : { error: record.error }),
   };
 }
+
+/** Whether a stored message carries `wamid`. */
+export async function isKnownWamid(db: Queryable, wamid: string): Promise<boolean> {
+  const { rowCount } = await db.query('SELECT 1 FROM messages WHERE wamid = $1', [wamid]);
+  return rowCount === 1;
+}
+
+/**
+ * Keeps a status of a wamid no message carries yet, for `applyParkedStatuses` when one does. `messageId` is
+ * the reply the status names (its `biz_opaque_callback_data`), when it names one. Statuses parked a day ago
+ * go: those of messages another system sent from the same number are never claimed.
+ */
+export async function parkStatus(db: Queryable, record: StatusRecord, messageId: string | null): Promise<void> {
+  await db.query(
+    `WITH expired AS (DELETE FROM parked_statuses WHERE parked_at < now() - interval '1 day')
+     INSERT INTO parked_statuses (wamid, status, delivery_rank, status_timestamp, error, message_id)
+     VALUES ($1, $2, $3, $4::bigint, $5::jsonb, $6::bigint)
+     ON CONFLICT (wamid, status) DO NOTHING`,
+    [
+      record.wamid,
+      record.status,
+      DELIVERY_STATUSES.indexOf(record.status),
+      record.timestamp,
+      record.error === null ? null : toJsonb(record.error),
+      messageId,
+    ],
+  );
+}
+
+/**
+ * Applies the statuses parked for `wamid`, in their order, now that a message carries it: the transitions
+ * made, for the chat room. Each parked status is taken once, whoever takes it.
+ */
+export async function applyParkedStatuses(db: Queryable, wamid: string): Promise<MessageStatusUpdate[]> {
+  const { rows } = await db.query<{
+    status: DeliveryStatus;
+    status_timestamp: string;
+    error: MessageStatusUpdate['error'] | null;
+  }>(
+    `DELETE FROM parked_statuses WHERE wamid = $1
+     RETURNING status, status_timestamp::text, error, delivery_rank`,
+    [wamid],
+  );
+  const ordered = rows.toSorted((a, b) => DELIVERY_STATUSES.indexOf(a.status) - DELIVERY_STATUSES.indexOf(b.status));
+  const updates: MessageStatusUpdate[] = [];
+  for (const row of ordered) {
+    const update = await applyMessageStatus(db, {
+      wamid,
+      status: row.status,
+      timestamp: row.status_timestamp,
+      error: row.error,
+    });
+    if (update !== null) updates.push(update);
+  }
+  return updates;
+}

@@ -4,6 +4,9 @@ import type { Queryable } from './db.js';
 /** How long after a customer's last message WhatsApp lets a business write to them freely. */
 const WINDOW = '24 hours';
 
+/** SQL: is the window open whose customer last wrote at `lastIncoming` (a column or expression)? */
+export const windowOpenSql = (lastIncoming: string): string => `${lastIncoming} + interval '${WINDOW}' > now()`;
+
 export interface CustomerWindows {
   /** The customer's most recent chat among the types asked. */
   chatId: string;
@@ -22,7 +25,7 @@ export async function customerWindows(
 ): Promise<CustomerWindows | null> {
   const { rows } = await db.query<{ chat_id: string; customer_type: CustomerType; closes_at: Date | null }>(
     `SELECT c.id::text AS chat_id, c.customer_type,
-            CASE WHEN c.last_incoming_whatsapp_message + interval '${WINDOW}' > now()
+            CASE WHEN ${windowOpenSql('c.last_incoming_whatsapp_message')}
                  THEN c.last_incoming_whatsapp_message + interval '${WINDOW}' END AS closes_at
        FROM chats c WHERE c.customer = $1 AND c.customer_type = ANY($2)
       ORDER BY c.last_message_time DESC NULLS LAST, c.id DESC`,

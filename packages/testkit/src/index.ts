@@ -24,6 +24,7 @@ export {
   type SeenRequest,
 } from './fake-graph/fake-graph.js';
 export { type GraphError, GraphErrors, graphError } from './fake-graph/graph-error.js';
+export { type AcceptedSend, FakeMessages, type StatusWebhooks } from './fake-graph/messages-route.js';
 export { type FakeRequest, type FakeResponse, type Route, type RouteHandler, Router } from './fake-graph/router.js';
 export {
   type FakeTemplate,

@@ -2,6 +2,7 @@ import { CUSTOMER_TYPES, type CustomerType } from '@care-chat/contract';
 import { addExecutive, addNote } from '@care-chat/store';
 import {
   type FakeGraph,
+  FakeMessages,
   imageMessage,
   postWebhook,
   RandomBalancer,
@@ -40,11 +41,11 @@ export async function startReplayTier(graph: FakeGraph): Promise<{ tier: Tier; b
   // The public origin, which media links name, is the balancer's, as behind Railway's.
   const balancer = await RandomBalancer.start([]);
   const links = { PUBLIC_URL: balancer.url, MEDIA_URL_SECRET: REPLAY_MEDIA_URL_SECRET };
-  const tier = await Tier.start({
-    gatewayEnv: { ...links, WHATSAPP_API_BASE_URL: graph.baseUrl, WHATSAPP_ACCESS_TOKEN: TEST_ACCESS_TOKEN },
-    workerEnv: links,
-  });
+  const whatsapp = { WHATSAPP_API_BASE_URL: graph.baseUrl, WHATSAPP_ACCESS_TOKEN: TEST_ACCESS_TOKEN };
+  const tier = await Tier.start({ gatewayEnv: { ...links, ...whatsapp }, workerEnv: { ...links, ...whatsapp } });
   balancer.setUpstreams(tier.nodes.map((node) => node.port));
+  // Replies reach the fake WhatsApp, whose statuses come back through the balancer.
+  FakeMessages.attach(graph, { url: balancer.url, appSecret: TEST_APP_SECRET });
   return { tier, balancer };
 }
 

@@ -3,6 +3,7 @@ import { streamAdapter } from '@care-chat/realtime';
 import fp from 'fastify-plugin';
 import { Server } from 'socket.io';
 import { RateLimiter } from '../limits/rate-limiter.js';
+import type { ReplyServices } from '../replies/send-reply.js';
 import { authenticate, disconnectIfRevokedMeanwhile } from '../socket/authenticate.js';
 import { onConnection } from '../socket/connection.js';
 import { handshakeSubject } from '../socket/handshake-subject.js';
@@ -19,6 +20,8 @@ const refusalCode = (err: Error): string => {
 declare module 'fastify' {
   interface FastifyInstance {
     io: GatewayServer;
+    /** What executives' replies go through, from sockets and HTTP alike. */
+    replies: ReplyServices;
   }
 }
 
@@ -79,6 +82,15 @@ export default fp(
         next(err);
       }),
     );
+    const replies: ReplyServices = {
+      db: app.pg,
+      io,
+      outbound: app.queues.outbound,
+      mediaUrl: config.media.url,
+      statsChanged: app.statsChanged,
+      repeatWithinMs: config.replyRepeatMs,
+    };
+    app.decorate('replies', replies);
     io.on('connection', (socket) => {
       onConnection(
         socket,
@@ -89,6 +101,7 @@ export default fp(
           statsChanged: app.statsChanged,
           mediaUrl: config.media.url,
           observeEvent: app.metrics.event,
+          replies,
         },
         config.limits,
         log,
@@ -109,7 +122,7 @@ export default fp(
   },
   {
     name: 'socket',
-    dependencies: ['config', 'drain', 'metrics', 'redis', 'postgres', 'auth', 'stats'],
+    dependencies: ['config', 'drain', 'metrics', 'redis', 'postgres', 'queue', 'auth', 'stats'],
     fastify: '5.x',
   },
 );

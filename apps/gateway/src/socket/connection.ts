@@ -27,6 +27,7 @@ class SocketContext implements HandlerContext {
   readonly statsChanged: HandlerContext['statsChanged'];
   readonly mediaUrl: HandlerContext['mediaUrl'];
   readonly observeEvent: HandlerContext['observeEvent'];
+  readonly replies: HandlerContext['replies'];
   readonly rate: TokenBucket;
   readonly work: WorkQueue;
   #log: Log | undefined;
@@ -44,6 +45,7 @@ class SocketContext implements HandlerContext {
       statsChanged: this.statsChanged,
       mediaUrl: this.mediaUrl,
       observeEvent: this.observeEvent,
+      replies: this.replies,
     } = services);
     this.rate = new TokenBucket(limits.eventsPerSecond, limits.eventBurst);
     this.work = new WorkQueue(limits.eventsRunning, limits.eventsWaiting);

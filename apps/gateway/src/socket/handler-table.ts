@@ -3,6 +3,7 @@ import { chatStatusHandlers } from './handlers/chat-status.js';
 import { chatHandlers } from './handlers/chats.js';
 import { noteHandlers } from './handlers/notes.js';
 import { readHandlers } from './handlers/reads.js';
+import { replyHandlers } from './handlers/replies.js';
 import { roomHandlers } from './handlers/rooms.js';
 import { tagHandlers } from './handlers/tags.js';
 import { typingHandlers } from './handlers/typing.js';
@@ -17,5 +18,6 @@ export const handlers: HandlerTable = {
   ...chatStatusHandlers,
   ...tagHandlers,
   ...noteHandlers,
+  ...replyHandlers,
   ...unsupportedHandlers,
 };

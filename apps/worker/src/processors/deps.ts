@@ -1,12 +1,12 @@
 import type { Log } from '@care-chat/runtime';
-import type { Queryable } from '@care-chat/store';
+import type pg from 'pg';
 import type { DashboardEmitter } from '../broadcaster.js';
 import type { WorkerConfig } from '../env.js';
 import type { StatsPublisher } from '../stats-publisher.js';
 
 /** What a processor works with; a test passes real ones without a BullMQ Worker. */
 export interface ProcessorDeps {
-  db: Queryable;
+  db: pg.Pool;
   emitter: DashboardEmitter;
   stats: Pick<StatsPublisher, 'changed'>;
   config: Pick<WorkerConfig, 'customerTypeByNumber' | 'defaultCustomerType' | 'mediaUrl'>;

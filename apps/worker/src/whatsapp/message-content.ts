@@ -1,4 +1,17 @@
-import { isPlainObject, LIMITS, type MediaType, type WhatsAppMedia, type WhatsAppMessage } from '@care-chat/contract';
+import {
+  ownField as field,
+  isMediaType,
+  isPlainObject,
+  LIMITS,
+  labelled,
+  type MediaType,
+  mediaPreview,
+  ownText as text,
+  type WhatsAppMedia,
+  type WhatsAppMessage,
+} from '@care-chat/contract';
+
+const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
 
 /** What the dashboard shows of one inbound WhatsApp message. */
 export interface MessageContent {
@@ -18,30 +31,6 @@ interface Reading {
   preview: string;
   tag?: unknown;
 }
-
-// Own keys only: the message type comes from the sender's side, and `constructor` or `__proto__` must not
-// reach Object.prototype.
-const field = (value: unknown, key: string): unknown =>
-  isPlainObject(value) && Object.hasOwn(value, key) ? value[key] : undefined;
-
-const text = (value: unknown, key: string): string => {
-  const found = field(value, key);
-  return typeof found === 'string' ? found.trim() : '';
-};
-
-const labelled = (label: string, detail: string): string => (detail === '' ? label : `${label}: ${detail}`);
-
-const isFiniteNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
-
-const MEDIA_PREVIEWS = {
-  image: (media) => labelled('📷 Photo', text(media, 'caption')),
-  video: (media) => labelled('🎥 Video', text(media, 'caption')),
-  audio: (media) => (field(media, 'voice') === true ? '🎤 Voice message' : '🎵 Audio'),
-  document: (media) => labelled('📄 Document', text(media, 'filename') || text(media, 'caption')),
-  sticker: () => '💟 Sticker',
-} as const satisfies Record<MediaType, (media: unknown) => string>;
-
-const isMediaType = (type: string): type is MediaType => Object.hasOwn(MEDIA_PREVIEWS, type);
 
 function location(kind: unknown): string {
   const [latitude, longitude] = [field(kind, 'latitude'), field(kind, 'longitude')];
@@ -150,7 +139,7 @@ export function messageContent(message: WhatsAppMessage): MessageContent {
   const type = typeof rawType === 'string' ? rawType : '';
   const kind = field(fields, type);
   const mediaType = isMediaType(type) ? type : null;
-  const reading: Reading = mediaType === null ? read(type, kind, fields) : { preview: MEDIA_PREVIEWS[mediaType](kind) };
+  const reading: Reading = mediaType === null ? read(type, kind, fields) : { preview: mediaPreview(mediaType, kind) };
   const body = reading.preview.trim() || fallback(type);
   return {
     preview: cap(isForwarded(fields) ? `↪️ Forwarded: ${body}` : body),

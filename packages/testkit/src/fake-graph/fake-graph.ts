@@ -1,7 +1,7 @@
 import { createHash, randomInt } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { GraphErrors, graphError } from './graph-error.js';
+import { type GraphError, GraphErrors, graphError } from './graph-error.js';
 import { FakeUploads } from './media-upload-route.js';
 import { type FakeRequest, type FakeResponse, Router } from './router.js';
 import { FakeTemplates } from './templates-route.js';
@@ -17,8 +17,8 @@ export interface FakeMedia {
 
 /** Something a route does instead of, or besides, answering as the Cloud API would. */
 export type Fault =
-  /** Answers this status with a Graph error body (and `Retry-After` when given). */
-  | { status: number; retryAfterSeconds?: number }
+  /** Answers this status with a Graph error body (`error`, else one fitting the status; `Retry-After` when given). */
+  | { status: number; error?: GraphError; retryAfterSeconds?: number }
   /** Waits this long before answering, as a slow or stuck Graph API does. */
   | { delayMs: number }
   /** Announces the whole body, sends this many bytes of it, and drops the connection. */
@@ -41,7 +41,7 @@ export interface FakeGraphOptions {
 }
 
 /** A Graph API path: `/{version}/…`, the version optional as Graph's own. */
-const graphPath = (rest: string) => new RegExp(`^(?:/v\\d+\\.\\d+)?${rest}$`);
+export const graphPath = (rest: string) => new RegExp(`^(?:/v\\d+\\.\\d+)?${rest}$`);
 const DOWNLOAD_PATH = '/whatsapp_business/attachments/';
 
 /**
@@ -171,10 +171,10 @@ export class FakeGraph {
   }
 }
 
-function faultAnswer({ status, retryAfterSeconds }: { status: number; retryAfterSeconds?: number }): FakeResponse {
+function faultAnswer({ status, error, retryAfterSeconds }: Extract<Fault, { status: number }>): FakeResponse {
   const headers: Record<string, string> =
     retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) };
-  return graphError(status, status === 429 ? GraphErrors.rateLimited : GraphErrors.unavailable, headers);
+  return graphError(status, error ?? (status === 429 ? GraphErrors.rateLimited : GraphErrors.unavailable), headers);
 }
 
 function write(res: ServerResponse, answer: FakeResponse, truncateAfterBytes?: number): void {

@@ -6,6 +6,7 @@ export interface GraphError {
   type: string;
   code: number;
   error_subcode?: number;
+  error_data?: { messaging_product?: string; details: string };
 }
 
 /** An error as the Graph API answers it: `{ error: { message, type, code, error_subcode?, fbtrace_id } }`. */
@@ -31,6 +32,23 @@ export const GraphErrors = {
     error_subcode: 33,
   }),
   rateLimited: { message: '(#130429) Rate limit hit', type: 'OAuthException', code: 130429 },
+  /** A free-form message outside the customer-service window. */
+  reEngagement: {
+    message: '(#131047) Re-engagement message',
+    type: 'OAuthException',
+    code: 131047,
+    error_data: {
+      messaging_product: 'whatsapp',
+      details:
+        'Message failed to send because more than 24 hours have passed since the customer last replied to this number.',
+    },
+  },
+  invalidParameter: {
+    message: '(#100) Invalid parameter',
+    type: 'OAuthException',
+    code: 100,
+    error_data: { messaging_product: 'whatsapp', details: 'Parameter value is not valid' },
+  },
   unavailable: {
     message: 'An unexpected error has occurred. Please retry your request later.',
     type: 'OAuthException',
