@@ -9,12 +9,14 @@ import cors from './plugins/cors.js';
 import customers from './plugins/customers.js';
 import drain from './plugins/drain.js';
 import errors from './plugins/errors.js';
+import executives from './plugins/executives.js';
 import health from './plugins/health.js';
 import login from './plugins/login.js';
 import media from './plugins/media.js';
 import metrics from './plugins/metrics.js';
 import notes from './plugins/notes.js';
 import postgres from './plugins/postgres.js';
+import presence from './plugins/presence.js';
 import queue from './plugins/queue.js';
 import redis from './plugins/redis.js';
 import socket from './plugins/socket.js';
@@ -47,6 +49,7 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
   await app.register(queue);
   await app.register(stats);
   await app.register(auth);
+  await app.register(presence);
   await app.register(socket);
   await app.register(cluster);
   await app.register(health);
@@ -57,5 +60,6 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
   await app.register(media);
   await app.register(customers);
   await app.register(notes);
+  await app.register(executives);
   return app;
 }

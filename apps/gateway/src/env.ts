@@ -151,6 +151,8 @@ const spec = {
   MEDIA_MAX_BYTES: env.integer(100 * 1024 * 1024, 1024, 2 * 1024 * 1024 * 1024),
   ...MEDIA_LINK_VARIABLES,
   SERVICE_TOKENS: env.secrets(),
+  PRESENCE_GRACE_MS: env.integer(30_000, 0, 24 * 3600 * 1000),
+  PRESENCE_LEASE_MS: env.integer(10_000, 300, 600_000),
 };
 
 function checkJwtKey(values: { JWT_SECRET: string | undefined; JWT_PUBLIC_KEY: string | undefined }): string[] {
@@ -239,6 +241,7 @@ export function loadConfig(source: EnvSource) {
       eventsWaiting: raw.SOCKET_EVENTS_WAITING,
       connectionsPerAddressPerMinute: raw.CONNECTIONS_PER_ADDRESS_PER_MINUTE,
     }),
+    presence: Object.freeze({ graceMs: raw.PRESENCE_GRACE_MS, leaseMs: raw.PRESENCE_LEASE_MS }),
     trustProxy: raw.TRUST_PROXY,
     requestTimeoutMs: raw.REQUEST_TIMEOUT_MS,
     startupTimeoutMs: raw.STARTUP_TIMEOUT_MS,

@@ -27,6 +27,8 @@ export const SocketErrorMessage = {
   noChatFor: (customer: string) => `No chat with customer ${customer}`,
   severalChats: (customer: string) => `Customer ${customer} has chats on several numbers: give chat_id`,
   tooManyTags: (limit: number) => `A chat carries at most ${limit} tags: remove one first`,
+  unknownExecutive: (executiveId: string) => `No executive ${executiveId} is online or known`,
+  executiveNotAllowed: (executiveId: string, type: string) => `Executive ${executiveId} may not take ${type} chats`,
 } as const;
 
 /** HTTP answers to a request for another gateway's session that could not be passed to it. */

@@ -1,3 +1,4 @@
+export { assignmentRooms, chatAssigned, chatReassigned } from './assignment.js';
 export {
   assertNever,
   CUSTOMER_TYPES,
@@ -47,6 +48,7 @@ export {
   type CustomerDetails,
   type DashboardCounts,
   type DashboardStats,
+  DEFAULT_SLA_MINUTES,
   DELIVERY_STATUSES,
   type DeliveryStatus,
   EXECUTIVE_STATUSES,
@@ -59,13 +61,14 @@ export {
   type MessageStatusUpdate,
   type Note,
   type NoteAdded,
+  type OnlineExecutive,
   type OpenWindow,
   type Pagination,
   SENDER_TYPES,
   type SenderType,
-  SLA_ALERT_TYPES,
   type SlaAlert,
   type SlaAlertType,
+  slaAlertType,
   TAG_ACTIONS,
   type TagAction,
   type TagUpdated,
@@ -75,7 +78,16 @@ export {
   type UserTyping,
   type WhatsAppMedia,
 } from './payloads.js';
-export { CAPPED_BACKOFF, inboundJobId, inboundJobOptions, QueueName } from './queues.js';
+export {
+  type AssignmentJob,
+  CAPPED_BACKOFF,
+  dutyJobOptions,
+  inboundJobId,
+  inboundJobOptions,
+  QueueName,
+  type SlaJob,
+  slaJobId,
+} from './queues.js';
 export { DEFAULT_REDIS_KEY_PREFIX, redisKeys } from './redis-keys.js';
 export type {
   AddNoteRequest,
@@ -110,6 +122,9 @@ export {
   chatRoom,
   DASHBOARD_ROOM,
   type DashboardRoom,
+  type ExecutiveRoom,
+  executiveRoom,
+  isExecutiveRoom,
   isLoginRoom,
   type LoginRoom,
   loginRoom,

@@ -1,3 +1,12 @@
+export {
+  type Assignment,
+  activeExecutive,
+  assignChat,
+  type ChatToAssign,
+  openChatsOf,
+  reassignChat,
+  unassignedChats,
+} from './assignment.js';
 export { type ChatListQuery, findChatByCustomer, listChats } from './chat-list.js';
 export { type ChatStatusChange, type ChatStatusResult, setChatStatus } from './chat-status.js';
 export { applyTag, type TagChange, type TagResult } from './chat-tags.js';
@@ -47,6 +56,7 @@ export {
 export { migrate } from './migrate.js';
 export { addNote, listNotes } from './notes.js';
 export { hashPassword, needsRehash, SCRYPT_PARAMETERS, verifyPassword } from './password.js';
+export { checkSla, type SlaBreach, type SlaCheck } from './sla.js';
 export { dashboardStats } from './stats.js';
 export { applyMessageStatus, type StatusRecord } from './statuses.js';
 export { visibleChatType } from './visible-chat.js';

@@ -62,10 +62,19 @@ export default fp(
       },
     });
     io.use(authenticate(app.authenticateToken));
+    app.presence.start(io);
     io.on('connection', (socket) => {
+      app.presence.track(socket);
       onConnection(
         socket,
-        { db: app.pg, io, stats: app.stats, statsChanged: app.statsChanged, mediaUrl: config.media.url },
+        {
+          db: app.pg,
+          io,
+          stats: app.stats,
+          statsChanged: app.statsChanged,
+          mediaUrl: config.media.url,
+          presence: app.presence,
+        },
         config.limits,
         log,
       );
@@ -82,5 +91,9 @@ export default fp(
       io.of('/').adapter.close();
     });
   },
-  { name: 'socket', dependencies: ['config', 'drain', 'redis', 'postgres', 'auth', 'stats'], fastify: '5.x' },
+  {
+    name: 'socket',
+    dependencies: ['config', 'drain', 'redis', 'postgres', 'auth', 'stats', 'presence'],
+    fastify: '5.x',
+  },
 );

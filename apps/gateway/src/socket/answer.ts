@@ -12,6 +12,7 @@ import type pg from 'pg';
 import { SocketErrorMessage } from '../errors.js';
 import type { TokenBucket } from '../limits/token-bucket.js';
 import type { WorkQueue } from '../limits/work-queue.js';
+import type { Presence } from '../presence/presence.js';
 import type { StatsCache } from '../stats/stats-cache.js';
 import type { GatewayServer, GatewaySocket } from './types.js';
 
@@ -26,6 +27,8 @@ export interface HandlerContext {
   statsChanged: () => Promise<void>;
   /** Links for the media of the messages handlers answer with. */
   mediaUrl: MediaUrl;
+  /** Who is online, on every gateway. */
+  presence: Presence;
   /** This socket's allowance of events. */
   rate: TokenBucket;
   /** This socket's share of the work in progress. */

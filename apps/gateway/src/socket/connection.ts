@@ -26,6 +26,7 @@ class SocketContext implements HandlerContext {
   readonly stats: HandlerContext['stats'];
   readonly statsChanged: HandlerContext['statsChanged'];
   readonly mediaUrl: HandlerContext['mediaUrl'];
+  readonly presence: HandlerContext['presence'];
   readonly rate: TokenBucket;
   readonly work: WorkQueue;
   #log: Log | undefined;
@@ -42,6 +43,7 @@ class SocketContext implements HandlerContext {
       stats: this.stats,
       statsChanged: this.statsChanged,
       mediaUrl: this.mediaUrl,
+      presence: this.presence,
     } = services);
     this.rate = new TokenBucket(limits.eventsPerSecond, limits.eventBurst);
     this.work = new WorkQueue(limits.eventsRunning, limits.eventsWaiting);

@@ -2,7 +2,9 @@ import type { HandlerTable } from './answer.js';
 import { chatStatusHandlers } from './handlers/chat-status.js';
 import { chatHandlers } from './handlers/chats.js';
 import { noteHandlers } from './handlers/notes.js';
+import { presenceHandlers } from './handlers/presence.js';
 import { readHandlers } from './handlers/reads.js';
+import { reassignHandlers } from './handlers/reassign.js';
 import { roomHandlers } from './handlers/rooms.js';
 import { tagHandlers } from './handlers/tags.js';
 import { typingHandlers } from './handlers/typing.js';
@@ -17,5 +19,7 @@ export const handlers: HandlerTable = {
   ...chatStatusHandlers,
   ...tagHandlers,
   ...noteHandlers,
+  ...presenceHandlers,
+  ...reassignHandlers,
   ...unsupportedHandlers,
 };

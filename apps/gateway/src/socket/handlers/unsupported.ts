@@ -7,6 +7,4 @@ const notYet = (event: string) => (): Failure => ({ status: 0, message: SocketEr
 /** Events of the contract this tier does not carry out yet: validated and answered, never ignored. */
 export const unsupportedHandlers = {
   [ClientEvent.SendMessage]: notYet(ClientEvent.SendMessage),
-  [ClientEvent.SetExecutiveStatus]: notYet(ClientEvent.SetExecutiveStatus),
-  [ClientEvent.ReassignChat]: notYet(ClientEvent.ReassignChat),
 } satisfies Partial<HandlerTable>;
