@@ -12,16 +12,9 @@ import { describe, expect, it } from 'vitest';
 import { verify } from './dashboard/checks.js';
 import { readsOf } from './dashboard/traffic.js';
 import { ask, dashboardAt, expectRefused, tierForFile, variantsOf } from './dashboard-variants.js';
+import { PRESENCE_ENV, someone } from './presence-helpers.js';
 
-const PRESENCE = { PRESENCE_GRACE_MS: '400', PRESENCE_LEASE_MS: '900' };
-const run = tierForFile({ gatewayEnv: PRESENCE });
-
-let serial = 0;
-/** A fresh executive's claims: each test its own, so presence left by another does not count. */
-const someone = (extra: Record<string, unknown> = {}) => {
-  serial += 1;
-  return { sub: `presence-${process.pid}-${serial}`, name: `Agent ${serial}`, ...extra };
-};
+const run = tierForFile({ gatewayEnv: PRESENCE_ENV });
 
 const statusOf = (client: TestClient, executiveId: string, status: 'ONLINE' | 'OFFLINE', timeoutMs = 10_000) =>
   nextEvent(
@@ -34,7 +27,7 @@ const statusOf = (client: TestClient, executiveId: string, status: 'ONLINE' | 'O
 const expectRead = (update: ExecutiveStatusUpdate, executiveId: string) =>
   expect(verify(update, readsOf('broadcasts', ServerEvent.ExecutiveStatus).fields, { executiveId })).toEqual([]);
 
-async function online(claims: Record<string, string>) {
+async function online(claims: Record<string, unknown>) {
   const response = await fetch(`${run.balancer.url}/api/executives/online`, {
     headers: { authorization: `Bearer ${signToken(claims)}` },
   });
@@ -145,7 +138,7 @@ describe('presence follows connections', () => {
   });
 
   it('no ghost online when the gateway holding the only socket is killed (SIGKILL)', async () => {
-    const doomed = await run.tier.gateway(PRESENCE);
+    const doomed = await run.tier.gateway(PRESENCE_ENV);
     const claims = someone();
     const watcher = await dashboardAt(run.balancer.url, someone());
     const agent = await dashboardAt(doomed.url, claims);

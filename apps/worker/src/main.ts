@@ -8,8 +8,11 @@ import {
 } from '@care-chat/runtime';
 import { createPool, dashboardStats, migrate } from '@care-chat/store';
 import { dashboardEmitter, publishStats } from './broadcaster.js';
+import { startDutyWorkers } from './duty-workers.js';
 import { loadConfig } from './env.js';
 import { startInboundWorker } from './inbound-worker.js';
+import { onlineExecutives } from './online-executives.js';
+import { slaSchedule } from './sla-schedule.js';
 import { listenForStatsChanges } from './stats-changes.js';
 import { StatsPublisher } from './stats-publisher.js';
 
@@ -44,16 +47,22 @@ const statsChanges = await listenForStatsChanges(
   stats,
   log.child({ module: 'stats' }),
 );
-const worker = startInboundWorker(queueRedis, config, {
+const sla = slaSchedule(queueRedis, config.redisKeyPrefix, config.slaMinutes);
+const deps = {
   db,
   emitter,
   stats,
   config,
   log: log.child({ module: 'jobs' }),
-});
+  online: onlineExecutives(emitRedis, config.redisKeyPrefix),
+  sla,
+};
+const worker = startInboundWorker(queueRedis, config, deps);
+const duties = startDutyWorkers(queueRedis, config, deps);
 onShutdownSignal(log, config.shutdownTimeoutMs, async () => {
   // Finishes the jobs in hand and takes no more; then the last stats, then the connections.
-  await worker.close();
+  await Promise.all([worker.close(), ...duties.map((each) => each.close())]);
+  await sla.close();
   statsChanges.disconnect();
   await stats.flush();
   await db.end();
