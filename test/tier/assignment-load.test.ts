@@ -33,7 +33,7 @@ beforeAll(async () => {
 beforeEach(async () => {
   agents = await Promise.all(
     executives.map(async (claims, index) => {
-      const client = await goOnline(run.tier.nodes[index % 2].url, claims);
+      const client = await goOnline(run.tier.nodes[index % 2 === 0 ? 0 : 1].url, claims);
       return { id: claims.sub, client, seen: recordEvents(client, [ServerEvent.ChatAssigned]) };
     }),
   );

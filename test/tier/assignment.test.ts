@@ -6,11 +6,10 @@ import { readsOf } from './dashboard/traffic.js';
 import { ask, dashboardAt, expectRefused, tierForFile, variantsOf } from './dashboard-variants.js';
 import {
   assignedOn,
-  chatOf,
   customersWrite,
   goOnline,
+  newChat,
   newChatAssignedTo,
-  newCustomer,
   PRESENCE_ENV,
   someone,
 } from './presence-helpers.js';
@@ -78,9 +77,7 @@ describe('a new chat is assigned', () => {
   });
 
   it('is left unassigned while no one allowed is online, and assigned when one comes online', async () => {
-    const customer = newCustomer();
-    await customersWrite(run.balancer.url, [customer], 'SRDP');
-    const chatId = await chatOf(run.tier.db, customer);
+    const { chatId } = await newChat(run.balancer.url, run.tier.db, 'SRDP');
     const watcher = await dashboardAt(run.balancer.url, someone());
     await ask(watcher, ClientEvent.JoinRoom, { room: routeOf('SRDP').room });
     expect(await summaryOf(watcher, chatId, 'SRDP')).toMatchObject({ assigned_executive_id: null });

@@ -79,6 +79,13 @@ export async function chatOf(db: Pick<pg.Pool, 'query'>, customer: string): Prom
 export const assignedOn = (client: TestClient, chatId: string, timeoutMs = 10_000) =>
   nextEvent(client, ServerEvent.ChatAssigned, timeoutMs, (event) => event.chat_id === chatId);
 
+/** The first message of a new customer of `type`, and its chat once stored. */
+export async function newChat(url: string, db: Pick<pg.Pool, 'query'>, type: CustomerType) {
+  const customer = newCustomer();
+  await customersWrite(url, [customer], type);
+  return { customer, chatId: await chatOf(db, customer) };
+}
+
 /**
  * The first message of a new customer of `type`, and its chat's `chat_assigned` on `agent`: recorded from
  * before the message, and picked by chat (other chats may be given to the same executive meanwhile).
@@ -90,9 +97,7 @@ export async function newChatAssignedTo(
   type: CustomerType,
 ): Promise<{ chatId: string; customer: string; event: ChatAssigned }> {
   const seen = recordEvents(agent, [ServerEvent.ChatAssigned]);
-  const customer = newCustomer();
-  await customersWrite(url, [customer], type);
-  const chatId = await chatOf(db, customer);
+  const { customer, chatId } = await newChat(url, db, type);
   const events = await until(
     async () => (seen.get(ServerEvent.ChatAssigned) ?? []) as ChatAssigned[],
     (all) => all.some((event) => event.chat_id === chatId),
