@@ -40,7 +40,8 @@ export async function startReplayTier(graph: FakeGraph): Promise<{ tier: Tier; b
   const links = { PUBLIC_URL: balancer.url, MEDIA_URL_SECRET: REPLAY_MEDIA_URL_SECRET };
   const tier = await Tier.start({
     gatewayEnv: { ...links, WHATSAPP_API_BASE_URL: graph.baseUrl, WHATSAPP_ACCESS_TOKEN: TEST_ACCESS_TOKEN },
-    workerEnv: links,
+    // SLA alerts 3 s after a customer message, so the replay sees one.
+    workerEnv: { ...links, SLA_ALERT_MINUTES: '0.05' },
   });
   balancer.setUpstreams(tier.nodes.map((node) => node.port));
   return { tier, balancer };

@@ -102,6 +102,8 @@ export const REPLAYED = {
     'config',
     'get_dashboard_stats',
     'typing',
+    'set_executive_status',
+    'reassign_chat',
   ]),
   broadcasts: new Set([
     'room_update',
@@ -112,6 +114,10 @@ export const REPLAYED = {
     'dashboard_stats',
     'user_left',
     'user_typing',
+    'executive_status',
+    'chat_assigned',
+    'chat_reassigned',
+    'sla_alert',
   ]),
   http: new Set([
     'auth.login',
