@@ -5,14 +5,17 @@ import type { Redis } from 'ioredis';
 const NOW = `local t = redis.call('TIME') local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)`;
 
 // KEYS: chosen, online, away, nodes, this node's sockets. ARGV: node id, executive id, executive (JSON), lease ms.
-// 1 when the executive, who chose to be online, is online again with this socket.
+// 1 when the executive, who chose to be online, is online again with this socket. The executive's name and
+// types are the newest token's.
 const CONNECT = `${NOW}
 redis.call('HINCRBY', KEYS[5], ARGV[2], 1)
 redis.call('ZADD', KEYS[4], now + tonumber(ARGV[4]), ARGV[1])
 redis.call('HDEL', KEYS[3], ARGV[2])
 if redis.call('HEXISTS', KEYS[1], ARGV[2]) == 0 then return 0 end
 redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
-return redis.call('HSETNX', KEYS[2], ARGV[2], ARGV[3])`;
+if redis.call('HSETNX', KEYS[2], ARGV[2], ARGV[3]) == 1 then return 1 end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+return 0`;
 
 // KEYS: this node's sockets. ARGV: executive id.
 const DISCONNECT = `if redis.call('HINCRBY', KEYS[1], ARGV[1], -1) <= 0 then redis.call('HDEL', KEYS[1], ARGV[1]) end`;
