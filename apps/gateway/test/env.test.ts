@@ -85,3 +85,12 @@ describe('login', () => {
     expect(load({ ACCESS_TOKEN_TTL_S: '10' })).toThrow('ACCESS_TOKEN_TTL_S: must be an integer from 60 to 604800');
   });
 });
+
+describe('presence', () => {
+  it('keeps an executive without sockets online 30 s, a gateway silent 10 s counted; a lease under 300 ms is refused', () => {
+    expect(loadConfig(required).presence).toEqual({ graceMs: 30_000, leaseMs: 10_000 });
+    expect(loadConfig({ ...required, PRESENCE_GRACE_MS: '0' }).presence.graceMs).toBe(0);
+    expect(load({ PRESENCE_LEASE_MS: '100' })).toThrow('PRESENCE_LEASE_MS: must be an integer from 300 to 600000');
+    expect(load({ PRESENCE_GRACE_MS: 'soon' })).toThrow('PRESENCE_GRACE_MS: ');
+  });
+});
