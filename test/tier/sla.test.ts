@@ -73,13 +73,16 @@ describe('sla_alert', () => {
     }
   });
 
-  it('goes to every dashboard when the chat has no assignee', async () => {
+  it('goes to every dashboard that may see the chat when it has no assignee, and to no other', async () => {
     // Nobody online may take SRDP chats in this file.
-    const watcher = await dashboardAt(run.tier.nodes[1].url, someone({ customer_types: ['Partner'] }));
-    const alerts = alertsOn(watcher);
+    const watcher = await dashboardAt(run.tier.nodes[1].url, someone({ customer_types: ['SRDP', 'Vendor'] }));
+    const outsider = await dashboardAt(run.tier.nodes[0].url, someone({ customer_types: ['Partner'] }));
+    const [alerts, outsiders] = [alertsOn(watcher), alertsOn(outsider)];
     const { chatId } = await newChat(run.balancer.url, run.tier.db, 'SRDP');
     const raised = await alerts.everyThreshold(chatId);
     for (const alert of raised) expect(alert).toMatchObject({ assigned_executive_id: null, customer_type: 'SRDP' });
+    await settle(viaEmitter(run.tier.emitter), [watcher, outsider]);
+    expect(outsiders.of(chatId)).toEqual([]);
   });
 
   it('is cancelled by resolving the chat, and raised again for a message that reopens it', async () => {

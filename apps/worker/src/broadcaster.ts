@@ -5,7 +5,6 @@ import {
   chatAssigned,
   chatReassigned,
   chatRoom,
-  DASHBOARD_ROOM,
   type DashboardStats,
   executiveRoom,
   type Message,
@@ -18,6 +17,7 @@ import {
   type SlaAlert,
   STATS_AUDIENCES,
   statsOfTypes,
+  statsRoomsOf,
 } from '@care-chat/contract';
 import { type BroadcastOperator, Emitter } from '@care-chat/realtime';
 import type { Redis } from 'ioredis';
@@ -70,12 +70,15 @@ export const chatWasReassigned =
       );
   };
 
-/** To the assignee, or to every dashboard when the chat has none. */
+/**
+ * To the assignee, or when the chat has none to every dashboard whose executive may see its type (the
+ * stats rooms of those types: each socket is in one), so a customer's number never reaches one who may not.
+ */
 export const slaBreached =
   (alert: SlaAlert): UpdateGroup =>
   (group) => {
     const to = alert.assigned_executive_id;
-    group.to(to === null ? DASHBOARD_ROOM : executiveRoom(to)).emit(ServerEvent.SlaAlert, alert);
+    group.to(to === null ? statsRoomsOf(alert.customer_type) : executiveRoom(to)).emit(ServerEvent.SlaAlert, alert);
   };
 
 export const statusChanged =

@@ -13,6 +13,7 @@ export {
   type StatsRoom,
   statsOfTypes,
   statsRoom,
+  statsRoomsOf,
 } from './dashboard-stats.js';
 export {
   ClientEvent,
