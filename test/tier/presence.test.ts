@@ -1,4 +1,4 @@
-import { ClientEvent, type ExecutiveStatusUpdate, ServerEvent } from '@care-chat/contract';
+import { ClientEvent, type ExecutiveStatusUpdate, responseEvent, ServerEvent } from '@care-chat/contract';
 import {
   connected,
   dashboardClient,
@@ -61,6 +61,20 @@ describe('set_executive_status, every variant the dashboard sends', () => {
       expect((await online(someone())).includes(claims.sub)).toBe(status === 'ONLINE');
     });
   }
+
+  it('takes ONLINE sent before the handshake completes, as a page reload sends it', async () => {
+    const claims = someone();
+    const watcher = await dashboardAt(run.balancer.url, someone());
+    const up = statusOf(watcher, claims.sub, 'ONLINE');
+    const reloaded = dashboardClient(run.balancer.url, signToken(claims));
+    const answer = nextEvent(reloaded, responseEvent(ClientEvent.SetExecutiveStatus), 10_000);
+    // socket.io-client buffers it until connected: the first event the gateway gets.
+    (reloaded as unknown as { emit: (event: string, data: unknown) => void }).emit(ClientEvent.SetExecutiveStatus, {
+      status: 'ONLINE',
+    });
+    expect(await answer).toEqual({ status: 1, executive_id: claims.sub, new_status: 'ONLINE' });
+    await up;
+  });
 
   it('takes the status in any case, and refuses anything else with status 0', async () => {
     const claims = someone();
