@@ -59,10 +59,10 @@ export async function expectRefused(event: ClientEventName, refusals: Refusals):
 }
 
 /** A tier for this test file, its two gateways behind the non-sticky balancer; clients closed after each test. */
-export function tierForFile(): { tier: Tier; balancer: RandomBalancer } {
+export function tierForFile(options: Parameters<typeof Tier.start>[0] = {}): { tier: Tier; balancer: RandomBalancer } {
   const running = {} as { tier: Tier; balancer: RandomBalancer };
   beforeAll(async () => {
-    running.tier = await Tier.start();
+    running.tier = await Tier.start(options);
     running.balancer = await RandomBalancer.start(running.tier.nodes.map((node) => node.port));
   });
   afterEach(closeAllClients);

@@ -84,6 +84,11 @@ export class Tier {
     return startGateway(this.prefix, { ...this.env, ...env });
   }
 
+  /** One more worker on this tier (for a test to stop or kill). */
+  anotherWorker(workerEnv: Record<string, string> = {}): Promise<AppProcess> {
+    return startWorker(this.prefix, { ...this.env, ...workerEnv });
+  }
+
   async restartWorker(workerEnv: Record<string, string> = {}): Promise<void> {
     this.worker = await startWorker(this.prefix, { ...this.env, ...workerEnv });
   }

@@ -10,6 +10,7 @@ import customers from './plugins/customers.js';
 import docs from './plugins/docs.js';
 import drain from './plugins/drain.js';
 import errors from './plugins/errors.js';
+import executives from './plugins/executives.js';
 import health from './plugins/health.js';
 import login from './plugins/login.js';
 import media from './plugins/media.js';
@@ -18,6 +19,7 @@ import mediaUpload from './plugins/media-upload.js';
 import metrics from './plugins/metrics.js';
 import notes from './plugins/notes.js';
 import postgres from './plugins/postgres.js';
+import presence from './plugins/presence.js';
 import queue from './plugins/queue.js';
 import redis from './plugins/redis.js';
 import socket from './plugins/socket.js';
@@ -53,6 +55,7 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
   await app.register(stats);
   await app.register(auth);
   await app.register(metrics);
+  await app.register(presence);
   await app.register(socket);
   await app.register(cluster);
   await app.register(health);
@@ -65,5 +68,6 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
   await app.register(customers);
   await app.register(notes);
   await app.register(templates);
+  await app.register(executives);
   return app;
 }

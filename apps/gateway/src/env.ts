@@ -163,6 +163,8 @@ const spec = {
   SERVICE_TOKENS: env.secrets(),
   DOCS_ENABLED: env.boolean(false),
   REPLY_REPEAT_MS: env.integer(5000, 0, 60_000),
+  PRESENCE_GRACE_MS: env.integer(30_000, 0, 24 * 3600 * 1000),
+  PRESENCE_LEASE_MS: env.integer(10_000, 300, 600_000),
 };
 
 function checkJwtKey(values: { JWT_SECRET: string | undefined; JWT_PUBLIC_KEY: string | undefined }): string[] {
@@ -292,6 +294,7 @@ export function loadConfig(source: EnvSource) {
       eventsWaiting: raw.SOCKET_EVENTS_WAITING,
       connectionsPerAddressPerMinute: raw.CONNECTIONS_PER_ADDRESS_PER_MINUTE,
     }),
+    presence: Object.freeze({ graceMs: raw.PRESENCE_GRACE_MS, leaseMs: raw.PRESENCE_LEASE_MS }),
     trustProxy: raw.TRUST_PROXY,
     requestTimeoutMs: raw.REQUEST_TIMEOUT_MS,
     startupTimeoutMs: raw.STARTUP_TIMEOUT_MS,

@@ -18,7 +18,6 @@ export const SocketErrorMessage = {
   Internal: 'Internal error',
   tooManyEvents: 'Too many events: slow down',
   busy: 'Busy: this connection has too many events in progress; send it again later',
-  notSupported: (event: string) => `Not supported yet: ${event}`,
   forbiddenRoom: (room: string) => `Not allowed to join room: ${room}`,
   forbiddenCustomerType: (type: string) => `Not allowed to see customer type: ${type}`,
   chatNotFound: (chatId: string) => `Chat not found: ${chatId}`,
@@ -31,6 +30,8 @@ export const SocketErrorMessage = {
     'The customer has not written in the last 24 hours: WhatsApp allows only a template message until they do',
   notQueued: 'The reply was stored but could not be queued for WhatsApp: send it again',
   templateNameMissing: 'template_name is required with template_id',
+  unknownExecutive: (executiveId: string) => `No executive ${executiveId} is online or known`,
+  executiveNotAllowed: (executiveId: string, type: string) => `Executive ${executiveId} may not take ${type} chats`,
 } as const;
 
 /** HTTP answers to a request for another gateway's session that could not be passed to it. */

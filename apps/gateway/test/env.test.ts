@@ -112,3 +112,12 @@ describe('WHATSAPP_NUMBERS and WHATSAPP_BUSINESS_ACCOUNTS', () => {
     );
   });
 });
+
+describe('presence', () => {
+  it('keeps an executive without sockets online 30 s, a gateway silent 10 s counted; a lease under 300 ms is refused', () => {
+    expect(loadConfig(required).presence).toEqual({ graceMs: 30_000, leaseMs: 10_000 });
+    expect(loadConfig({ ...required, PRESENCE_GRACE_MS: '0' }).presence.graceMs).toBe(0);
+    expect(load({ PRESENCE_LEASE_MS: '100' })).toThrow('PRESENCE_LEASE_MS: must be an integer from 300 to 600000');
+    expect(load({ PRESENCE_GRACE_MS: 'soon' })).toThrow('PRESENCE_GRACE_MS: ');
+  });
+});

@@ -248,14 +248,6 @@ describe('chat rooms', () => {
     expect(seen.get(ServerEvent.UserTyping)).toEqual([]);
   });
 
-  it('answers the events it does not carry out yet with status 0, saying so', async () => {
-    const client = await connectDashboard(nodeA.url, signToken());
-    expect(await request(client, ClientEvent.ReassignChat, { chat_id: chats.Partner, executive_id: '43' })).toEqual({
-      status: 0,
-      message: 'Not supported yet: reassign_chat',
-    });
-  });
-
   it('leave_chat of a chat the socket is not in answers { status: 1 } and tells nobody', async () => {
     const [outsider, member] = [
       await connectDashboard(nodeA.url, signToken()),

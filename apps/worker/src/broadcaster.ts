@@ -1,8 +1,12 @@
 import {
+  assignmentRooms,
   type ChatSummary,
   CUSTOMER_TYPES,
+  chatAssigned,
+  chatReassigned,
   chatRoom,
   type DashboardStats,
+  executiveRoom,
   type Message,
   type MessageStatusUpdate,
   type Room,
@@ -10,8 +14,10 @@ import {
   routeOf,
   ServerEvent,
   type ServerToClientEvents,
+  type SlaAlert,
   STATS_AUDIENCES,
   statsOfTypes,
+  statsRoomsOf,
 } from '@care-chat/contract';
 import { type BroadcastOperator, Emitter } from '@care-chat/realtime';
 import type { Redis } from 'ioredis';
@@ -37,6 +43,42 @@ export const messageArrived =
     const { room, event } = routeOf(chat.customer_type);
     group.to(room).emit(event, chat);
     group.to(chatRoom(message.chat_id)).emit(ServerEvent.NewMessage, message);
+  };
+
+/** A chat given to its assignee, told to the chat room and to the assignee. */
+export const chatWasAssigned =
+  (chat: ChatSummary): UpdateGroup =>
+  (group) => {
+    const id = chat.assigned_executive_id;
+    if (id === null) return;
+    group
+      .to(assignmentRooms(chat.chat_id, id))
+      .emit(ServerEvent.ChatAssigned, chatAssigned(chat.chat_id, id, chat.assigned_executive_name ?? id));
+  };
+
+/** A chat handed on from `from` (to no one when its summary has no assignee), told to both and the chat room. */
+export const chatWasReassigned =
+  (chat: ChatSummary, from: string | null): UpdateGroup =>
+  (group) => {
+    const to = chat.assigned_executive_id;
+    const name = chat.assigned_executive_name ?? to;
+    group
+      .to(assignmentRooms(chat.chat_id, from, to))
+      .emit(
+        ServerEvent.ChatReassigned,
+        chatReassigned(chat.chat_id, from, to === null || name === null ? null : { executive_id: to, name }),
+      );
+  };
+
+/**
+ * To the assignee, or when the chat has none to every dashboard whose executive may see its type (the
+ * stats rooms of those types: each socket is in one), so a customer's number never reaches one who may not.
+ */
+export const slaBreached =
+  (alert: SlaAlert): UpdateGroup =>
+  (group) => {
+    const to = alert.assigned_executive_id;
+    group.to(to === null ? statsRoomsOf(alert.customer_type) : executiveRoom(to)).emit(ServerEvent.SlaAlert, alert);
   };
 
 export const statusChanged =

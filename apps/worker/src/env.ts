@@ -1,7 +1,23 @@
-import { CUSTOMER_TYPES, DEFAULT_REDIS_KEY_PREFIX, parseWhatsAppNumbers } from '@care-chat/contract';
+import {
+  CUSTOMER_TYPES,
+  DEFAULT_REDIS_KEY_PREFIX,
+  DEFAULT_SLA_MINUTES,
+  parseWhatsAppNumbers,
+} from '@care-chat/contract';
 import { DEFAULT_RECOVERY_WINDOW_MS } from '@care-chat/realtime';
 import { type EnvSource, env, LOG_LEVELS, parseEnv } from '@care-chat/runtime';
 import { MEDIA_LINK_VARIABLES, mediaLinkProblems, mediaSignerOf, signedMediaUrl } from '@care-chat/store';
+
+/** Minutes after which an unanswered customer message raises an alert: positive, up to a day, fractions allowed. */
+const slaMinutes = (raw: string | undefined): readonly number[] => {
+  const items = env.list(DEFAULT_SLA_MINUTES.map(String), (item) => {
+    const minutes = Number(item);
+    if (!/^\d+(\.\d+)?$/.test(item) || minutes <= 0 || minutes > 24 * 60) {
+      throw new Error(`must be minutes above 0 and up to 1440, separated by commas, got "${item}"`);
+    }
+  })(raw);
+  return [...new Set(items.map(Number))].sort((a, b) => a - b);
+};
 
 const spec = {
   REDIS_URL: env.url('redis://127.0.0.1:6379', ['redis:', 'rediss:']),
@@ -19,6 +35,7 @@ const spec = {
   WORKER_PORT: env.integer(9464, 0, 65535),
   WORKER_HOST: env.string('0.0.0.0'),
   METRICS_TOKEN: env.secret(),
+  SLA_ALERT_MINUTES: slaMinutes,
   ...MEDIA_LINK_VARIABLES,
   WHATSAPP_ACCESS_TOKEN: env.optionalString(),
   WHATSAPP_API_BASE_URL: env.url('https://graph.facebook.com/v21.0', ['https:', 'http:']),
@@ -52,6 +69,7 @@ export function loadConfig(source: EnvSource) {
     startupTimeoutMs: raw.STARTUP_TIMEOUT_MS,
     shutdownTimeoutMs: raw.SHUTDOWN_TIMEOUT_MS,
     http: Object.freeze({ port: raw.WORKER_PORT, host: raw.WORKER_HOST, metricsToken: raw.METRICS_TOKEN }),
+    slaMinutes: raw.SLA_ALERT_MINUTES,
     // The links in `new_message`, signed as the gateway that serves them checks; none without the variables.
     mediaUrl: signedMediaUrl(mediaSignerOf(raw)),
     outbound: Object.freeze({

@@ -1,4 +1,4 @@
-import { QueueName, redisKeys } from '@care-chat/contract';
+import { redisKeys } from '@care-chat/contract';
 import {
   boot,
   createRedis,
@@ -8,15 +8,18 @@ import {
   watchRedisPersistence,
 } from '@care-chat/runtime';
 import { createPool, dashboardStats, migrate } from '@care-chat/store';
-import { Queue } from 'bullmq';
+import { Queue, type Worker } from 'bullmq';
 import { dashboardEmitter, publishStats } from './broadcaster.js';
+import { startDutyWorkers } from './duty-workers.js';
 import { loadConfig } from './env.js';
 import { startWorkerHttp } from './http-server.js';
 import { startInboundWorker } from './inbound-worker.js';
 import { WorkerMetrics } from './metrics.js';
+import { onlineExecutives } from './online-executives.js';
 import { sendToWhatsApp } from './outbound/graph-client.js';
 import { ReplyPacer } from './outbound/reply-pacer.js';
 import { startOutboundWorker } from './outbound-worker.js';
+import { slaSchedule } from './sla-schedule.js';
 import { listenForStatsChanges } from './stats-changes.js';
 import { StatsPublisher } from './stats-publisher.js';
 
@@ -51,18 +54,25 @@ const statsChanges = await listenForStatsChanges(
   stats,
   log.child({ module: 'stats' }),
 );
-const worker = startInboundWorker(queueRedis, config, {
+const sla = slaSchedule(queueRedis, config.redisKeyPrefix, config.slaMinutes);
+const deps = {
   db,
   emitter,
   stats,
   config,
   log: log.child({ module: 'jobs' }),
-});
+  online: onlineExecutives(emitRedis, config.redisKeyPrefix),
+  sla,
+};
+const worker = startInboundWorker(queueRedis, config, deps);
+const duties = startDutyWorkers(queueRedis, config, deps);
 const metrics = new WorkerMetrics();
-const watched = (name: string) =>
-  new Queue(name, { connection: queueRedis, prefix: redisKeys(config.redisKeyPrefix).queues });
-const queues = [watched(QueueName.Inbound)];
-metrics.watch(worker, queues[0] as Queue);
+const queues: Queue[] = [];
+const watch = (consumer: Worker) => {
+  const queue = new Queue(consumer.name, { connection: queueRedis, prefix: redisKeys(config.redisKeyPrefix).queues });
+  queues.push(queue);
+  metrics.watch(consumer, queue);
+};
 const { outbound } = config;
 const { accessToken } = outbound;
 if (accessToken === undefined) log.warn('WHATSAPP_ACCESS_TOKEN is not set: this worker delivers no replies');
@@ -78,10 +88,7 @@ const replies =
           metrics.whatsAppAnswered(await sendToWhatsApp({ ...outbound, accessToken }, number, message)),
         config: outbound,
       });
-if (replies !== null) {
-  queues.push(watched(QueueName.Outbound));
-  metrics.watch(replies, queues.at(-1) as Queue);
-}
+for (const consumer of [worker, ...duties, ...(replies === null ? [] : [replies])]) watch(consumer);
 let stopping = false;
 const http = await startWorkerHttp({
   ...config.http,
@@ -92,8 +99,8 @@ const http = await startWorkerHttp({
 onShutdownSignal(log, config.shutdownTimeoutMs, async () => {
   stopping = true;
   // Finishes the jobs in hand and takes no more; then the last stats, then the connections.
-  await Promise.all([worker.close(), replies?.close()]);
-  await Promise.all(queues.map((queue) => queue.close()));
+  await Promise.all([worker.close(), replies?.close(), ...duties.map((each) => each.close())]);
+  await Promise.all([sla.close(), ...queues.map((queue) => queue.close())]);
   statsChanges.disconnect();
   await stats.flush();
   await db.end();

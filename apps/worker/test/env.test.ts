@@ -35,6 +35,17 @@ describe('worker configuration', () => {
     expect(problems[0]).toContain(problem);
   });
 
+  it('takes SLA thresholds in minutes, fractions too, in order and once each; 3 and 10 by default', () => {
+    expect(loadConfig({}).slaMinutes).toEqual([3, 10]);
+    expect(loadConfig({ SLA_ALERT_MINUTES: '10, 0.5,3,10' }).slaMinutes).toEqual([0.5, 3, 10]);
+  });
+
+  it.each(['0', '-3', 'three', '3,,10', '1441', '1e2'])('names SLA_ALERT_MINUTES when it is %s', (value) => {
+    const problems = problemsOf({ SLA_ALERT_MINUTES: value });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^SLA_ALERT_MINUTES: /);
+  });
+
   it('names a bad DEFAULT_CUSTOMER_TYPE', () => {
     expect(problemsOf({ DEFAULT_CUSTOMER_TYPE: 'Driver' })).toEqual([
       'DEFAULT_CUSTOMER_TYPE: must be one of: Partner, Customer, Vendor, SRDP',

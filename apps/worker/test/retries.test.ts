@@ -41,6 +41,9 @@ const depsOn = (connection: Redis): ProcessorDeps => ({
     mediaUrl: NO_MEDIA_URL,
   },
   log,
+  // Nobody online, no SLA clock: these tests are about storing and broadcasting.
+  online: async () => [],
+  sla: { schedule: async () => undefined },
 });
 
 const messageJob = (from: string): InboundMessageJob => ({

@@ -26,6 +26,10 @@ export function statsRoom(types: readonly CustomerType[]): StatsRoom | null {
   return set.length === 0 ? null : `stats_${set.join('+')}`;
 }
 
+/** The stats rooms of every executive allowed `type`: the dashboards that may be told of one of its chats. */
+export const statsRoomsOf = (type: CustomerType): StatsRoom[] =>
+  STATS_AUDIENCES.filter(({ types }) => types.includes(type)).map(({ room }) => room);
+
 export function isStatsRoom(room: unknown): room is StatsRoom {
   return typeof room === 'string' && statsRooms.has(room);
 }

@@ -1,3 +1,4 @@
+export { assignmentRooms, chatAssigned, chatReassigned } from './assignment.js';
 export { parseBusinessAccounts } from './business-accounts.js';
 export {
   assertNever,
@@ -13,6 +14,7 @@ export {
   type StatsRoom,
   statsOfTypes,
   statsRoom,
+  statsRoomsOf,
 } from './dashboard-stats.js';
 export {
   ClientEvent,
@@ -57,6 +59,7 @@ export {
   type CustomerDetails,
   type DashboardCounts,
   type DashboardStats,
+  DEFAULT_SLA_MINUTES,
   DELIVERY_STATUSES,
   type DeliveryStatus,
   EXECUTIVE_STATUSES,
@@ -69,13 +72,14 @@ export {
   type MessageStatusUpdate,
   type Note,
   type NoteAdded,
+  type OnlineExecutive,
   type OpenWindow,
   type Pagination,
   SENDER_TYPES,
   type SenderType,
-  SLA_ALERT_TYPES,
   type SlaAlert,
   type SlaAlertType,
+  slaAlertType,
   TAG_ACTIONS,
   type TagAction,
   type TagUpdated,
@@ -86,13 +90,17 @@ export {
   type WhatsAppMedia,
 } from './payloads.js';
 export {
+  type AssignmentJob,
   CAPPED_BACKOFF,
+  dutyJobOptions,
   inboundJobId,
   inboundJobOptions,
   type OutboundJob,
   outboundJobId,
   outboundJobOptions,
   QueueName,
+  type SlaJob,
+  slaJobId,
 } from './queues.js';
 export { DEFAULT_REDIS_KEY_PREFIX, redisKeys } from './redis-keys.js';
 export type {
@@ -128,6 +136,9 @@ export {
   chatRoom,
   DASHBOARD_ROOM,
   type DashboardRoom,
+  type ExecutiveRoom,
+  executiveRoom,
+  isExecutiveRoom,
   isLoginRoom,
   type LoginRoom,
   loginRoom,

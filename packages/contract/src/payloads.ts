@@ -24,8 +24,12 @@ export type ExecutiveStatus = (typeof EXECUTIVE_STATUSES)[number];
 export const TAG_ACTIONS = ['add', 'remove'] as const;
 export type TagAction = (typeof TAG_ACTIONS)[number];
 
-export const SLA_ALERT_TYPES = ['3min', '10min'] as const;
-export type SlaAlertType = (typeof SLA_ALERT_TYPES)[number];
+/** The SLA thresholds, in minutes, of a deployment that sets none (`SLA_ALERT_MINUTES`). */
+export const DEFAULT_SLA_MINUTES = [3, 10] as const;
+/** `3min`, `10min`: the threshold an alert is for, in minutes (the dashboard does not read it). */
+export type SlaAlertType = `${number}min`;
+
+export const slaAlertType = (minutes: number): SlaAlertType => `${minutes}min`;
 
 /** ISO 8601 in UTC with `Z`, e.g. `2026-01-01T00:00:00.000Z`. */
 export type IsoTime = string;
@@ -154,15 +158,25 @@ export interface Note {
 /** The dashboard shows a note it added only when this reaches it. */
 export type NoteAdded = Note;
 
+/** A chat given to an executive. The dashboard reads `executive_id`, or `assigned_executive_id` when it is falsy. */
 export interface ChatAssigned {
   chat_id: string;
+  executive_id: string;
   assigned_executive_id: string;
+  /** Without it the dashboard blanks the assignee's name and hides its Reassign card. */
+  executive_name: string;
 }
 
+/**
+ * A chat moved from one executive to another (`to_executive_id` null: handed back to no one, until an
+ * executive allowed for it comes online). `executive_id` and `executive_name` are the new assignee's.
+ */
 export interface ChatReassigned {
   chat_id: string;
   from_executive_id: string | null;
   to_executive_id: string | null;
+  executive_id: string | null;
+  executive_name: string | null;
 }
 
 export interface UserLeft {
@@ -174,15 +188,25 @@ export interface UserTyping {
   sender: string;
 }
 
-export interface ExecutiveStatusUpdate {
+/** An executive who is online, as every gateway and worker sees them: what assignment chooses among. */
+export interface OnlineExecutive {
   executive_id: string;
-  status: ExecutiveStatus;
-  customer_type: CustomerType;
+  name: string;
+  customer_types: CustomerType[];
 }
 
+/** The dashboard's online list (and its reassign dropdown) is built from these alone. */
+export interface ExecutiveStatusUpdate extends OnlineExecutive {
+  status: ExecutiveStatus;
+}
+
+/** A customer message left unanswered for `elapsed_minutes`. The dashboard shows it only to `assigned_executive_id`. */
 export interface SlaAlert {
   chat_id: string;
+  customer: string;
+  customer_name: string | null;
   customer_type: CustomerType;
+  assigned_executive_id: string | null;
   elapsed_minutes: number;
   alert_type: SlaAlertType;
 }

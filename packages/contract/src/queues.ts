@@ -4,6 +4,10 @@ import type { InboundJob } from './whatsapp.js';
 export const QueueName = {
   Inbound: 'whatsapp-inbound',
   Outbound: 'whatsapp-outbound',
+  /** Presence changes the workers act on: chats assigned and handed on. */
+  Assignment: 'chat-assignment',
+  /** Delayed checks of unanswered customer messages. */
+  Sla: 'sla-alerts',
 } as const;
 
 /** An executive's reply to deliver to WhatsApp: the stored message says everything else. */
@@ -57,3 +61,24 @@ export const outboundJobOptions = {
   removeOnComplete: { age: 24 * 3600, count: 100_000 },
   removeOnFail: { age: 14 * 24 * 3600 },
 } as const;
+/**
+ * What the gateways ask of the workers when presence changes: an executive who came online takes chats
+ * waiting for one; one gone offline (and still offline when the job runs) hands theirs on.
+ */
+export type AssignmentJob = { kind: 'online'; executive_id: string } | { kind: 'offline'; executive_id: string };
+
+/** A customer message to check once `minutes` have passed since it was written. */
+export interface SlaJob {
+  chat_id: string;
+  message_id: string;
+  minutes: number;
+}
+
+/**
+ * The one job of a message and threshold: scheduled again (a retried inbound job, another worker) it is
+ * the same job, which BullMQ keeps once. Minutes may be fractional (short thresholds in a demo).
+ */
+export const slaJobId = (job: SlaJob): string => `sla-${job.message_id}-${String(job.minutes).replace('.', '_')}m`;
+
+/** Options of the presence and SLA jobs: retried, and kept for their ids, as inbound jobs are. */
+export const dutyJobOptions = inboundJobOptions;

@@ -28,6 +28,17 @@ export function redisKeys(prefix: string) {
     templates: (businessAccountId: string) => `${prefix}:templates:${businessAccountId}`,
     /** The next free send slot of one business number, and of one customer on it (outbound pacing). */
     sendPace: (subject: string) => `${prefix}:send-pace:${subject}`,
+    /**
+     * Presence, kept by the gateways: who chose to be online, who is (read by the workers to assign chats),
+     * each gateway's lease and the executives it holds sockets of, and since when an executive has none.
+     */
+    presence: {
+      chosen: `${prefix}:presence:chosen`,
+      online: `${prefix}:presence:online`,
+      away: `${prefix}:presence:away`,
+      nodes: `${prefix}:presence:nodes`,
+      nodeSockets: `${prefix}:presence:node:`,
+    },
     /** BullMQ's key prefix for every queue. */
     queues: `${prefix}:bull`,
   } as const;

@@ -27,8 +27,17 @@ export function loginRoom(loginId: string): LoginRoom {
 
 export const isLoginRoom = (room: string): room is LoginRoom => room.startsWith('login_');
 
+/** The sockets of one executive, wherever they are connected: their assignments and SLA alerts. */
+export type ExecutiveRoom = `executive_${string}`;
+
+export function executiveRoom(executiveId: string): ExecutiveRoom {
+  return `executive_${executiveId}`;
+}
+
+export const isExecutiveRoom = (room: string): room is ExecutiveRoom => room.startsWith('executive_');
+
 /** Every room the tier broadcasts to: what an emitter to the dashboards may name. */
-export type Room = TypeRoom | DashboardRoom | ChatRoom | StatsRoom | LoginRoom;
+export type Room = TypeRoom | DashboardRoom | ChatRoom | StatsRoom | LoginRoom | ExecutiveRoom;
 
 /** The HTTP path the dashboard's Socket.IO client connects on. */
 export const SOCKET_PATH = '/ws';

@@ -6,6 +6,7 @@ import {
   STATS_AUDIENCES,
   statsOfTypes,
   statsRoom,
+  statsRoomsOf,
   TYPE_ROOMS,
 } from '../src/index.js';
 
@@ -59,5 +60,17 @@ describe('statsOfTypes', () => {
 
   it('gives the whole counts for every type', () => {
     expect(statsOfTypes(stats, CUSTOMER_TYPES)).toEqual(stats);
+  });
+});
+
+describe('statsRoomsOf', () => {
+  it('names the stats room of every set of types that includes the type, and no other', () => {
+    for (const type of CUSTOMER_TYPES) {
+      const rooms = statsRoomsOf(type);
+      expect(rooms).toHaveLength(2 ** (CUSTOMER_TYPES.length - 1));
+      for (const { room, types } of STATS_AUDIENCES) expect(rooms.includes(room)).toBe(types.includes(type));
+    }
+    expect(statsRoomsOf('SRDP')).toContain(statsRoom(['Vendor', 'SRDP']));
+    expect(statsRoomsOf('SRDP')).not.toContain(statsRoom(['Partner']));
   });
 });

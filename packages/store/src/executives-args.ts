@@ -11,6 +11,7 @@ export const USAGE = `usage: npm run executives -- <command>
   add --username <u> --name <n> --agent-number <digits> [--role executive|admin] [--types Partner,Customer] [--password-stdin]
   list
   disable --username <u>
+  capacity --username <u> --max-open-chats <n>|none
   reset-password --username <u> [--password-stdin]
 Without --password-stdin the password is asked for on the terminal.`;
 
@@ -31,6 +32,8 @@ export type Command =
     }
   | { command: 'list' }
   | { command: 'disable'; username: string }
+  /** null: no limit. */
+  | { command: 'capacity'; username: string; maxOpenChats: number | null }
   | { command: 'reset-password'; username: string; passwordStdin: boolean };
 
 const text = { type: 'string' } as const;
@@ -39,6 +42,7 @@ const OPTIONS = {
   add: { username: text, name: text, 'agent-number': text, role: text, types: text, 'password-stdin': flag },
   list: {},
   disable: { username: text },
+  capacity: { username: text, 'max-open-chats': text },
   'reset-password': { username: text, 'password-stdin': flag },
 } as const;
 
@@ -98,6 +102,13 @@ export function parseCommand(argv: readonly string[]): Command | { command: 'hel
       return { command: 'list' };
     case 'disable':
       return { command: 'disable', username: username(values) };
+    case 'capacity': {
+      const raw = required(values, 'max-open-chats');
+      if (raw !== 'none' && !/^[1-9]\d{0,5}$/.test(raw)) {
+        throw new UsageError('--max-open-chats must be a number from 1 to 999999, or none');
+      }
+      return { command: 'capacity', username: username(values), maxOpenChats: raw === 'none' ? null : Number(raw) };
+    }
     case 'reset-password':
       return {
         command: 'reset-password',

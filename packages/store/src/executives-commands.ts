@@ -6,6 +6,7 @@ import {
   listExecutives,
   normalizeUsername,
   resetPassword,
+  setCapacity,
 } from './executives.js';
 import type { Command } from './executives-args.js';
 
@@ -58,6 +59,10 @@ export async function runCommand(db: Queryable, command: Command, password = '')
     }
     case 'disable':
       return (await disableExecutive(db, command.username)) ? { ok: true, output: '' } : unknown(command.username);
+    case 'capacity':
+      return (await setCapacity(db, command.username, command.maxOpenChats))
+        ? { ok: true, output: '' }
+        : unknown(command.username);
     case 'reset-password':
       return (await resetPassword(db, command.username, password))
         ? { ok: true, output: '' }

@@ -75,6 +75,15 @@ export async function disableExecutive(db: Queryable, username: string): Promise
   return rowCount === 1;
 }
 
+/** At most `maxOpenChats` open chats are assigned to the executive automatically (null: no limit); false for an unknown name. */
+export async function setCapacity(db: Queryable, username: string, maxOpenChats: number | null): Promise<boolean> {
+  const { rowCount } = await db.query(
+    'UPDATE executives SET max_open_chats = $2, updated_at = now() WHERE username = $1',
+    [normalizeUsername(username), maxOpenChats],
+  );
+  return rowCount === 1;
+}
+
 /** Gives an executive a new password; false when no executive has that name. */
 export async function resetPassword(db: Queryable, username: string, password: string): Promise<boolean> {
   const passwordHash = await hashPassword(password);

@@ -1,3 +1,12 @@
+export {
+  type Assignment,
+  activeExecutive,
+  assignChat,
+  type ChatToAssign,
+  openChatsOf,
+  reassignChat,
+  unassignedChats,
+} from './assignment.js';
 export { type ChatListQuery, findChatByCustomer, listChats } from './chat-list.js';
 export { type ChatStatusChange, type ChatStatusResult, setChatStatus } from './chat-status.js';
 export { applyTag, type TagChange, type TagResult } from './chat-tags.js';
@@ -56,6 +65,7 @@ export {
 } from './outbound.js';
 export { hashPassword, needsRehash, SCRYPT_PARAMETERS, verifyPassword } from './password.js';
 export { type ReplyDraft, type ReplyKind, type ReplyResult, type ReplyTemplate, storeReply } from './replies.js';
+export { checkSla, type SlaBreach, type SlaCheck } from './sla.js';
 export { dashboardStats } from './stats.js';
 export {
   applyMessageStatus,

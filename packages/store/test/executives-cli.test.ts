@@ -100,6 +100,25 @@ describe('npm run executives', () => {
     });
   });
 
+  it('sets how many open chats are assigned to an executive at most, or no limit', async () => {
+    await executives(add('busy'), 'busy password\n');
+    const capacity = async () =>
+      (await pool.query("SELECT max_open_chats FROM executives WHERE username = 'busy'")).rows[0]?.max_open_chats;
+    expect(await executives(['capacity', '--username', 'Busy', '--max-open-chats', '8'])).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: '',
+    });
+    expect(await capacity()).toBe(8);
+    expect((await executives(['capacity', '--username', 'busy', '--max-open-chats', 'none'])).code).toBe(0);
+    expect(await capacity()).toBeNull();
+    expect(await executives(['capacity', '--username', 'busy', '--max-open-chats', '0'])).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--max-open-chats must be'),
+    });
+    expect((await executives(['capacity', '--username', 'nobody', '--max-open-chats', '3'])).code).toBe(1);
+  });
+
   it('resets a password: the new one verifies, the old one does not', async () => {
     await executives(add('forgetful'), 'old password\n');
     const reset = await executives(['reset-password', '--username', 'forgetful', '--password-stdin'], 'new password\n');

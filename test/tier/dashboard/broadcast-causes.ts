@@ -1,13 +1,22 @@
-import { ClientEvent, CUSTOMER_TYPES, type CustomerType, routeOf, ServerEvent } from '@care-chat/contract';
+import {
+  type ChatSummary,
+  ClientEvent,
+  CUSTOMER_TYPES,
+  type CustomerType,
+  routeOf,
+  ServerEvent,
+} from '@care-chat/contract';
 import {
   imageMessage,
   nextEvent,
   postWebhook,
+  recordEvents,
   request,
   SAMPLE_NUMBERS,
   TEST_APP_SECRET,
   type TestClient,
   textWebhook,
+  until,
   webhookBody,
 } from '@care-chat/testkit';
 import type { Socket } from 'socket.io-client';
@@ -22,6 +31,8 @@ export interface CauseEnv {
   dashboard: TestClient;
   /** Another executive's socket, connected the dashboard's way. */
   other: () => Promise<TestClient>;
+  /** Another socket of the dashboard's own executive (another tab). */
+  again: () => Promise<TestClient>;
   webhookUrl: string;
 }
 
@@ -101,6 +112,72 @@ async function inVendorChat(env: CauseEnv, act: (other: TestClient, chatId: stri
 
 const emitRaw = (client: TestClient, event: string, data: unknown) => (client as unknown as Socket).emit(event, data);
 
+/** The dashboard's executive goes offline and back online from another tab: every dashboard is told. */
+const executiveStatus: Cause = async (env) => {
+  const tab = await env.again();
+  const received: Received[] = [];
+  for (const status of ['OFFLINE', 'ONLINE'] as const) {
+    const id = env.seeded.executive.id;
+    const arrival = nextEvent(
+      env.dashboard,
+      ServerEvent.ExecutiveStatus,
+      10_000,
+      (s) => s.executive_id === id && s.status === status,
+    );
+    expect(await request(tab, ClientEvent.SetExecutiveStatus, { status })).toMatchObject({ status: 1 });
+    received.push({ label: status, payload: await arrival, context: contextOn(env.seeded, null) });
+  }
+  return received;
+};
+
+/**
+ * A new Partner customer writes while the dashboard's executive is online (from another tab, as a reload
+ * would): the chat is given to them. Resolves with the first `event` of that chat on the dashboard.
+ */
+async function newChatOfTheDashboard<E extends typeof ServerEvent.ChatAssigned | typeof ServerEvent.SlaAlert>(
+  env: CauseEnv,
+  event: E,
+  timeoutMs: number,
+): Promise<Received> {
+  const tab = await env.again();
+  expect(await request(tab, ClientEvent.SetExecutiveStatus, { status: 'ONLINE' })).toMatchObject({ status: 1 });
+  const seen = recordEvents(env.dashboard, [event, routeOf('Partner').event]);
+  const customer = customerNumber(++serial);
+  await post(env, textWebhook({ phoneNumberId: SAMPLE_NUMBERS.Partner, from: customer, text: 'Anyone there?' }));
+  const rows = await until(
+    async () => (seen.get(routeOf('Partner').event) ?? []) as ChatSummary[],
+    (all) => all.some((row) => row.customer === customer),
+    `the room_update of ${customer}`,
+    10_000,
+  );
+  const chatId = (rows.find((row) => row.customer === customer) as ChatSummary).chat_id;
+  const events = await until(
+    async () => (seen.get(event) ?? []) as { chat_id: string }[],
+    (all) => all.some((each) => each.chat_id === chatId),
+    `${event} of chat ${chatId}`,
+    timeoutMs,
+  );
+  const payload = events.find((each) => each.chat_id === chatId);
+  return { label: 'a new chat', payload, context: { ...contextOn(env.seeded, 'Partner'), chatId, customer } };
+}
+
+const chatAssigned: Cause = async (env) => [await newChatOfTheDashboard(env, ServerEvent.ChatAssigned, 10_000)];
+
+/** Another executive gives the Partner chat (which the dashboard has open) to the dashboard's executive. */
+const chatReassigned: Cause = async (env) => {
+  const { chatId } = env.seeded.chats.Partner;
+  const other = await env.other();
+  const arrival = nextEvent(env.dashboard, ServerEvent.ChatReassigned, 10_000, (r) => r.chat_id === chatId);
+  const to = env.seeded.executive.id;
+  expect(await request(other, ClientEvent.ReassignChat, { chat_id: chatId, executive_id: to })).toMatchObject({
+    status: 1,
+  });
+  return [{ label: 'from another executive', payload: await arrival, context: contextOn(env.seeded, 'Partner') }];
+};
+
+/** A new chat of the dashboard's executive left unanswered past the replay tier's short threshold. */
+const slaAlert: Cause = async (env) => [await newChatOfTheDashboard(env, ServerEvent.SlaAlert, 20_000)];
+
 /** How each replayed broadcast is caused. A broadcast added to REPLAYED.broadcasts needs one here. */
 export const CAUSES: Record<string, Cause> = {
   ...Object.fromEntries(CUSTOMER_TYPES.map((type) => [routeOf(type).event, roomUpdate(type)])),
@@ -108,6 +185,10 @@ export const CAUSES: Record<string, Cause> = {
   [ServerEvent.DashboardStats]: dashboardStats,
   [ServerEvent.UserLeft]: (env) =>
     inVendorChat(env, (other, chat_id) => emitRaw(other, ClientEvent.LeaveChat, { chat_id }), ServerEvent.UserLeft),
+  [ServerEvent.ExecutiveStatus]: executiveStatus,
+  [ServerEvent.ChatAssigned]: chatAssigned,
+  [ServerEvent.ChatReassigned]: chatReassigned,
+  [ServerEvent.SlaAlert]: slaAlert,
   [ServerEvent.UserTyping]: (env) =>
     inVendorChat(
       env,

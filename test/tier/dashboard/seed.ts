@@ -42,7 +42,11 @@ export async function startReplayTier(graph: FakeGraph): Promise<{ tier: Tier; b
   const balancer = await RandomBalancer.start([]);
   const links = { PUBLIC_URL: balancer.url, MEDIA_URL_SECRET: REPLAY_MEDIA_URL_SECRET };
   const whatsapp = { WHATSAPP_API_BASE_URL: graph.baseUrl, WHATSAPP_ACCESS_TOKEN: TEST_ACCESS_TOKEN };
-  const tier = await Tier.start({ gatewayEnv: { ...links, ...whatsapp }, workerEnv: { ...links, ...whatsapp } });
+  const tier = await Tier.start({
+    gatewayEnv: { ...links, ...whatsapp },
+    // SLA alerts 3 s after a customer message, so the replay sees one.
+    workerEnv: { ...links, ...whatsapp, SLA_ALERT_MINUTES: '0.05' },
+  });
   balancer.setUpstreams(tier.nodes.map((node) => node.port));
   // Replies reach the fake WhatsApp, whose statuses come back through the balancer.
   FakeMessages.attach(graph, { url: balancer.url, appSecret: TEST_APP_SECRET });

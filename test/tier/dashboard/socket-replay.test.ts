@@ -131,10 +131,11 @@ describe('flows, in order, duplicates included', () => {
 
 describe('broadcasts reach the dashboard socket in the state the replay left it in', () => {
   const other = () => connectAsDashboard(balancer.url, seeded.otherToken);
+  const again = () => connectAsDashboard(balancer.url, seeded.token);
   it.each([...REPLAYED.broadcasts])('%s', async (name) => {
     const cause = CAUSES[name];
     if (cause === undefined) throw new Error(`no cause for ${name} in broadcast-causes.ts`);
-    const received = await cause({ seeded, dashboard, other, webhookUrl: balancer.url });
+    const received = await cause({ seeded, dashboard, other, again, webhookUrl: balancer.url });
     const { fields } = readsOf('broadcasts', name);
     const failures = received.flatMap(({ label, payload, context }) =>
       verify(payload, fields, context).map((failure) => `${label}: ${failure}`),

@@ -106,6 +106,8 @@ export const REPLAYED = {
     'update_chat_status',
     'apply_tag',
     'add_note',
+    'set_executive_status',
+    'reassign_chat',
   ]),
   broadcasts: new Set([
     'room_update',
@@ -118,6 +120,10 @@ export const REPLAYED = {
     'user_typing',
     'tag_updated',
     'note_added',
+    'executive_status',
+    'chat_assigned',
+    'chat_reassigned',
+    'sla_alert',
   ]),
   http: new Set([
     'auth.login',

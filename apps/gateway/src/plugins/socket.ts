@@ -91,7 +91,9 @@ export default fp(
       repeatWithinMs: config.replyRepeatMs,
     };
     app.decorate('replies', replies);
+    app.presence.start(io);
     io.on('connection', (socket) => {
+      app.presence.track(socket);
       onConnection(
         socket,
         {
@@ -102,6 +104,7 @@ export default fp(
           mediaUrl: config.media.url,
           observeEvent: app.metrics.event,
           replies,
+          presence: app.presence,
         },
         config.limits,
         log,
@@ -122,7 +125,7 @@ export default fp(
   },
   {
     name: 'socket',
-    dependencies: ['config', 'drain', 'metrics', 'redis', 'postgres', 'queue', 'auth', 'stats'],
+    dependencies: ['config', 'drain', 'metrics', 'redis', 'postgres', 'queue', 'auth', 'stats', 'presence'],
     fastify: '5.x',
   },
 );

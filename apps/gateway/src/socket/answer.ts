@@ -13,6 +13,7 @@ import { SocketErrorMessage } from '../errors.js';
 import type { TokenBucket } from '../limits/token-bucket.js';
 import type { WorkQueue } from '../limits/work-queue.js';
 import type { EventOutcome } from '../metrics/gateway-metrics.js';
+import type { Presence } from '../presence/presence.js';
 import type { ReplyServices } from '../replies/send-reply.js';
 import type { StatsCache } from '../stats/stats-cache.js';
 import type { GatewayServer, GatewaySocket } from './types.js';
@@ -30,6 +31,8 @@ export interface HandlerContext {
   mediaUrl: MediaUrl;
   /** What executives' replies go through. */
   replies: ReplyServices;
+  /** Who is online, on every gateway. */
+  presence: Presence;
   /** This socket's allowance of events. */
   rate: TokenBucket;
   /** This socket's share of the work in progress. */

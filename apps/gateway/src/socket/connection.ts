@@ -28,6 +28,7 @@ class SocketContext implements HandlerContext {
   readonly mediaUrl: HandlerContext['mediaUrl'];
   readonly observeEvent: HandlerContext['observeEvent'];
   readonly replies: HandlerContext['replies'];
+  readonly presence: HandlerContext['presence'];
   readonly rate: TokenBucket;
   readonly work: WorkQueue;
   #log: Log | undefined;
@@ -46,6 +47,7 @@ class SocketContext implements HandlerContext {
       mediaUrl: this.mediaUrl,
       observeEvent: this.observeEvent,
       replies: this.replies,
+      presence: this.presence,
     } = services);
     this.rate = new TokenBucket(limits.eventsPerSecond, limits.eventBurst);
     this.work = new WorkQueue(limits.eventsRunning, limits.eventsWaiting);

@@ -2,12 +2,13 @@ import type { HandlerTable } from './answer.js';
 import { chatStatusHandlers } from './handlers/chat-status.js';
 import { chatHandlers } from './handlers/chats.js';
 import { noteHandlers } from './handlers/notes.js';
+import { presenceHandlers } from './handlers/presence.js';
 import { readHandlers } from './handlers/reads.js';
+import { reassignHandlers } from './handlers/reassign.js';
 import { replyHandlers } from './handlers/replies.js';
 import { roomHandlers } from './handlers/rooms.js';
 import { tagHandlers } from './handlers/tags.js';
 import { typingHandlers } from './handlers/typing.js';
-import { unsupportedHandlers } from './handlers/unsupported.js';
 
 /** Every client event's handler, built once for the process. */
 export const handlers: HandlerTable = {
@@ -19,5 +20,6 @@ export const handlers: HandlerTable = {
   ...tagHandlers,
   ...noteHandlers,
   ...replyHandlers,
-  ...unsupportedHandlers,
+  ...presenceHandlers,
+  ...reassignHandlers,
 };

@@ -4,6 +4,8 @@ import {
   customerTypeOfRoom,
   DASHBOARD_ROOM,
   type Executive,
+  executiveRoom,
+  isExecutiveRoom,
   isLoginRoom,
   isStatsRoom,
   isTypeRoom,
@@ -16,13 +18,14 @@ import type { StreamAdapter } from '@care-chat/realtime';
 import type { GatewaySocket } from './types.js';
 
 /**
- * Where every socket is from its connection: everyone's room, the counts of the types it may see, and
- * its login's room, which that login's logout disconnects on every gateway.
+ * Where every socket is from its connection: everyone's room, the counts of the types it may see, its
+ * executive's own room (their assignments and SLA alerts), and its login's room, which that login's logout
+ * disconnects on every gateway.
  */
 export function connectionRooms(executive: Executive): Room[] {
   const stats = statsRoom(executive.customerTypes);
   const login = executive.loginId === null ? [] : [loginRoom(executive.loginId)];
-  return [DASHBOARD_ROOM, ...(stats === null ? [] : [stats]), ...login];
+  return [DASHBOARD_ROOM, ...(stats === null ? [] : [stats]), executiveRoom(executive.id), ...login];
 }
 
 /** Whether `executive`'s token allows it in `room` (joining chats checked the database already). */
@@ -37,6 +40,7 @@ function mayBeIn({ executive, chatTypes }: SocketData, room: string): boolean {
   if (isStatsRoom(room)) return room === statsRoom(allowed);
   // A session recovered with a token of another login is no longer the old login's to disconnect.
   if (isLoginRoom(room)) return executive.loginId !== null && room === loginRoom(executive.loginId);
+  if (isExecutiveRoom(room)) return room === executiveRoom(executive.id);
   return true;
 }
 

@@ -2,6 +2,8 @@ import type { Log } from '@care-chat/runtime';
 import type pg from 'pg';
 import type { DashboardEmitter } from '../broadcaster.js';
 import type { WorkerConfig } from '../env.js';
+import type { OnlineExecutives } from '../online-executives.js';
+import type { SlaSchedule } from '../sla-schedule.js';
 import type { StatsPublisher } from '../stats-publisher.js';
 
 /** What a processor works with; a test passes real ones without a BullMQ Worker. */
@@ -11,6 +13,9 @@ export interface ProcessorDeps {
   stats: Pick<StatsPublisher, 'changed'>;
   config: Pick<WorkerConfig, 'customerTypeByNumber' | 'defaultCustomerType' | 'mediaUrl'>;
   log: Log;
+  /** Who chats may be assigned to. */
+  online: OnlineExecutives;
+  sla: Pick<SlaSchedule, 'schedule'>;
 }
 
 /** About the job's delivery, not its data. */

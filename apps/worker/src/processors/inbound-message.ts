@@ -1,14 +1,16 @@
 import type { InboundMessageJob } from '@care-chat/contract';
-import { ingestInboundMessage } from '@care-chat/store';
-import { messageArrived } from '../broadcaster.js';
+import { assignChat, ingestInboundMessage } from '@care-chat/store';
+import { chatWasAssigned, messageArrived } from '../broadcaster.js';
 import { messageContent } from '../whatsapp/message-content.js';
 import type { Attempt, ProcessorDeps } from './deps.js';
 
 /**
- * A customer's message: stored with its chat in one transaction, then its chat's `room_update*` (the only
- * thing that sends one: each raises the unread badge of every dashboard it reaches), the `new_message` to
- * the chat room, and fresh dashboard stats. A message stored before has no second effect,
- * unless this is a retry: the earlier attempt may have died before broadcasting, so it broadcasts, once.
+ * A customer's message: stored with its chat in one transaction; a chat nobody owns (new, or reopened
+ * after it was resolved) given to an executive online; its SLA checks scheduled; then its chat's
+ * `room_update*` (the only thing that sends one: each raises the unread badge of every dashboard it
+ * reaches), the `new_message` to the chat room, `chat_assigned` when it was given, and fresh dashboard
+ * stats. A message stored before has no second effect, unless this is a retry: the earlier attempt may
+ * have died before broadcasting, so it does what is left and broadcasts, once.
  */
 export async function processInboundMessage(job: InboundMessageJob, deps: ProcessorDeps, attempt: Attempt) {
   const { message, contact } = job;
@@ -46,8 +48,20 @@ export async function processInboundMessage(job: InboundMessageJob, deps: Proces
     deps.config.mediaUrl,
   );
   if (!result.inserted && !attempt.retried) return;
-  await deps.emitter.publishOnce(`message:${message.id}`, messageArrived(result.chat, result.message), {
-    originMs: attempt.receivedAt,
-  });
+  let { chat } = result;
+  if (chat.assigned_executive_id === null) {
+    chat = (await assignChat(deps.db, chat.chat_id, chat.customer_type, await deps.online()))?.chat ?? chat;
+  }
+  await deps.sla.schedule(result.message);
+  // A retry tells of the assignment again, as the group its first attempt may not have published.
+  const assigned = chat !== result.chat || attempt.retried;
+  await deps.emitter.publishOnce(
+    `message:${message.id}`,
+    (group) => {
+      messageArrived(chat, result.message)(group);
+      if (assigned) chatWasAssigned(chat)(group);
+    },
+    { originMs: attempt.receivedAt },
+  );
   deps.stats.changed();
 }
