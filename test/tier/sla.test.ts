@@ -99,13 +99,9 @@ describe('sla_alert', () => {
   });
 
   it("is cancelled by an executive's reply", async () => {
-    const { claims, agent, alerts, chatId } = await assignedChat('Customer');
-    // A reply as the store writes one (send_message): an Executive message in the chat after the customer's.
-    await run.tier.db.query(
-      `INSERT INTO messages (chat_id, sender, sender_type, kind, body, sent_at, delivery_status, delivery_rank)
-       VALUES ($1, $2, 'Executive', 'text', 'On my way', now(), 'queued', 1)`,
-      [chatId, claims.sub],
-    );
+    const { agent, alerts, chatId } = await assignedChat('Customer');
+    const answer = await ask(agent, ClientEvent.SendMessage, { chat_id: chatId, message: 'On my way', type: 'Agent' });
+    expect(answer).toMatchObject({ status: 1, message_id: expect.any(String) });
     await markerAfter(agent, 'Customer', alerts);
     expect(alerts.of(chatId)).toEqual([]);
   });
