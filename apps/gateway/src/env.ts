@@ -2,7 +2,15 @@ import { createPublicKey } from 'node:crypto';
 import { isIP } from 'node:net';
 import { DEFAULT_REDIS_KEY_PREFIX } from '@care-chat/contract';
 import { DEFAULT_RECOVERY_WINDOW_MS } from '@care-chat/realtime';
-import { type EnvSource, env, type Field, LOG_LEVELS, parseEnv, secretProblem } from '@care-chat/runtime';
+import {
+  type EnvSource,
+  env,
+  type Field,
+  LOG_LEVELS,
+  logPrettyField,
+  parseEnv,
+  secretProblem,
+} from '@care-chat/runtime';
 import { MEDIA_LINK_VARIABLES, mediaLinkProblems, mediaSignerOf, signedMediaUrl } from '@care-chat/store';
 import proxyAddr from '@fastify/proxy-addr';
 import { InternalNetwork, PRIVATE_NETWORK, parseCidr } from './cluster/internal-network.js';
@@ -119,6 +127,7 @@ const spec = {
   WHATSAPP_VERIFY_TOKEN: env.requiredString(),
   CORS_ORIGINS: corsOrigins,
   LOG_LEVEL: env.oneOf(LOG_LEVELS, 'info'),
+  LOG_PRETTY: logPrettyField,
   SOCKET_MAX_PAYLOAD_BYTES: env.integer(64 * 1024, 1024, 16 * 1024 * 1024),
   RECOVERY_WINDOW_MS: env.integer(DEFAULT_RECOVERY_WINDOW_MS, 1000, 24 * 3600 * 1000),
   ROOMS_KEPT_MS: env.integer(12 * 3600 * 1000, 0, 7 * 24 * 3600 * 1000),
@@ -151,6 +160,8 @@ const spec = {
   MEDIA_MAX_BYTES: env.integer(100 * 1024 * 1024, 1024, 2 * 1024 * 1024 * 1024),
   ...MEDIA_LINK_VARIABLES,
   SERVICE_TOKENS: env.secrets(),
+  NODE_ENV: env.optionalString(),
+  DEV_CONSOLE: optionalBoolean,
 };
 
 function checkJwtKey(values: { JWT_SECRET: string | undefined; JWT_PUBLIC_KEY: string | undefined }): string[] {
@@ -225,6 +236,7 @@ export function loadConfig(source: EnvSource) {
     whatsapp: Object.freeze({ appSecret: raw.WHATSAPP_APP_SECRET, verifyToken: raw.WHATSAPP_VERIFY_TOKEN }),
     corsOrigins: raw.CORS_ORIGINS,
     logLevel: raw.LOG_LEVEL,
+    logPretty: raw.LOG_PRETTY,
     socketMaxPayloadBytes: raw.SOCKET_MAX_PAYLOAD_BYTES,
     recoveryWindowMs: raw.RECOVERY_WINDOW_MS,
     roomsKeptMs: raw.ROOMS_KEPT_MS,
@@ -271,6 +283,8 @@ export function loadConfig(source: EnvSource) {
     }),
     // Unset: the routes other company systems write through are absent.
     serviceTokens: raw.SERVICE_TOKENS,
+    // The console page (and the Socket.IO client it loads): for development, so off in production unless asked.
+    devConsole: raw.DEV_CONSOLE ?? raw.NODE_ENV !== 'production',
   });
 }
 

@@ -6,23 +6,18 @@
  */
 import { parseArgs } from 'node:util';
 import { FakeGraph } from './fake-graph/fake-graph.js';
-
-// A 1×1 PNG.
-const SAMPLE_IMAGE = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
-const SAMPLE_MEDIA_ID = '1122334455667788';
+import { SAMPLE_MEDIA } from './fake-graph/sample-media.js';
+import { LOCAL_SECRETS } from './local-secrets.js';
 
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '4010' },
     host: { type: 'string', default: '127.0.0.1' },
-    token: { type: 'string', default: process.env.WHATSAPP_ACCESS_TOKEN ?? 'local-access-token' },
+    token: { type: 'string', default: process.env.WHATSAPP_ACCESS_TOKEN ?? LOCAL_SECRETS.WHATSAPP_ACCESS_TOKEN },
   },
 });
 const fake = await FakeGraph.start({ token: values.token, port: Number(values.port), host: values.host });
-fake.addMedia({ id: SAMPLE_MEDIA_ID, mimeType: 'image/png', bytes: SAMPLE_IMAGE });
-console.log(`fake WhatsApp Cloud API at ${fake.baseUrl} (token "${values.token}"), sample image id ${SAMPLE_MEDIA_ID}`);
+fake.addMedia(SAMPLE_MEDIA);
+console.log(`fake WhatsApp Cloud API at ${fake.baseUrl} (token "${values.token}"), sample image id ${SAMPLE_MEDIA.id}`);
 console.log(`  WHATSAPP_API_BASE_URL=${fake.baseUrl} WHATSAPP_ACCESS_TOKEN=${values.token}`);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void fake.close());

@@ -31,7 +31,8 @@ export default fp(
     );
     const io: GatewayServer = new Server(app.server, {
       path: SOCKET_PATH,
-      serveClient: false,
+      // The console page loads the client from here (`/ws/socket.io.min.js`); nothing else needs it.
+      serveClient: config.devConsole,
       maxHttpBufferSize: config.socketMaxPayloadBytes,
       cors: { origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins] },
       adapter: streamAdapter({
@@ -61,7 +62,7 @@ export default fp(
         });
       },
     });
-    io.use(authenticate(app.authenticateToken));
+    io.use(authenticate(app.authenticateToken, log.child({ module: 'handshake' })));
     io.on('connection', (socket) => {
       onConnection(
         socket,

@@ -1,0 +1,119 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AppProcess } from '@care-chat/testkit/tools';
+import {
+  FakeGraph,
+  type GatewayNode,
+  LOCAL_SECRETS,
+  launchGateway,
+  launchWorker,
+  RandomBalancer,
+  SAMPLE_MEDIA,
+  SAMPLE_NUMBERS,
+} from '@care-chat/testkit/tools';
+
+export interface DevTierOptions {
+  /** What every process gets (Redis, PostgreSQL, the prefix, whatever the user set). */
+  env: Record<string, string>;
+  gateways: number;
+  port: number;
+  host: string;
+  /** Requests the dev stack answers itself, before the balancer picks a gateway. */
+  answer: (req: IncomingMessage, res: ServerResponse) => boolean;
+  /** Called with each process once it runs, to show its output. */
+  onProcess: (name: string, process: AppProcess) => void;
+}
+
+export interface GatewayState {
+  index: number;
+  name: string;
+  up: boolean;
+  port: number | null;
+  pid: number | null;
+}
+
+/**
+ * The whole tier on one machine: gateways behind a balancer without sticky sessions, a worker, and the fake
+ * WhatsApp Cloud API both talk to. A gateway killed here leaves the balancer's list at once, as a health
+ * check would take it out; its clients reconnect through the balancer to another.
+ */
+export class DevTier {
+  private constructor(
+    private readonly options: DevTierOptions,
+    readonly balancer: RandomBalancer,
+    readonly fakeGraph: FakeGraph,
+    readonly worker: AppProcess,
+    private readonly nodes: (GatewayNode | null)[],
+    private readonly processEnv: Record<string, string>,
+  ) {}
+
+  static async start(options: DevTierOptions): Promise<DevTier> {
+    const fakeGraph = await FakeGraph.start({ token: LOCAL_SECRETS.WHATSAPP_ACCESS_TOKEN });
+    fakeGraph.addMedia(SAMPLE_MEDIA);
+    const processEnv = {
+      ...LOCAL_SECRETS,
+      WHATSAPP_NUMBERS: JSON.stringify(SAMPLE_NUMBERS),
+      WHATSAPP_API_BASE_URL: fakeGraph.baseUrl,
+      ...options.env,
+    };
+    const balancer = await RandomBalancer.start([], { port: options.port, host: options.host, answer: options.answer });
+    const tier = new DevTier(options, balancer, fakeGraph, await launchWorker(processEnv), [], processEnv);
+    options.onProcess('worker', tier.worker);
+    await Promise.all(Array.from({ length: options.gateways }, (_, index) => tier.startGateway(index)));
+    return tier;
+  }
+
+  /** What webhooks are signed with: the local one unless the environment gave another. */
+  get appSecret(): string {
+    return this.processEnv.WHATSAPP_APP_SECRET ?? LOCAL_SECRETS.WHATSAPP_APP_SECRET;
+  }
+
+  get gateways(): GatewayState[] {
+    return this.nodes.map((node, index) => ({
+      index,
+      name: gatewayName(index),
+      up: node !== null,
+      port: node?.port ?? null,
+      pid: node?.process.child.pid ?? null,
+    }));
+  }
+
+  /** SIGKILL: no drain, no goodbye to its clients, as a crashed replica. */
+  async kill(index: number): Promise<void> {
+    const node = this.nodes[index];
+    if (node === undefined || node === null) return;
+    this.nodes[index] = null;
+    this.route();
+    await node.process.stop('SIGKILL');
+  }
+
+  /** Starts a gateway in the slot (stopping the one there first, gracefully). */
+  async restart(index: number): Promise<void> {
+    const node = this.nodes[index];
+    if (node !== undefined && node !== null) {
+      this.nodes[index] = null;
+      this.route();
+      await node.process.stop('SIGTERM');
+    }
+    await this.startGateway(index);
+  }
+
+  async stop(): Promise<void> {
+    const running = this.nodes.filter((node): node is GatewayNode => node !== null);
+    this.nodes.fill(null);
+    await Promise.all([...running.map((node) => node.process.stop('SIGTERM')), this.worker.stop('SIGTERM')]);
+    await Promise.all([this.balancer.close(), this.fakeGraph.close()]);
+  }
+
+  private async startGateway(index: number): Promise<void> {
+    const node = await launchGateway(this.processEnv);
+    this.nodes[index] = node;
+    this.options.onProcess(gatewayName(index), node.process);
+    this.route();
+  }
+
+  private route(): void {
+    this.balancer.setUpstreams(this.nodes.filter((node) => node !== null).map((node) => node.port));
+  }
+}
+
+const gatewayName = (index: number) => `gateway-${index + 1}`;

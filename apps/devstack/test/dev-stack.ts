@@ -1,0 +1,63 @@
+import {
+  type AppProcess,
+  createTestDatabase,
+  startNode,
+  type TestDatabase,
+  uniquePrefix,
+  until,
+} from '@care-chat/testkit';
+import { inject } from 'vitest';
+
+export interface RunningDevStack {
+  process: AppProcess;
+  url: string;
+  database: TestDatabase;
+  /** SIGINT, as Ctrl-C; resolves with the exit code. */
+  stop: () => Promise<number | null>;
+}
+
+const DEMO_PASSWORD = 'console-test-password';
+export const DEMO_LOGIN = { username: 'demo', password: DEMO_PASSWORD };
+
+/** `node apps/devstack/dist/main.js` as `npm start` runs it, on a free port, this run's Redis and a database of its own. */
+export async function startDevStack(): Promise<RunningDevStack> {
+  const database = await createTestDatabase();
+  const process = startNode('apps/devstack/dist/main.js', {
+    PORT: '0',
+    REDIS_URL: inject('redisUrl'),
+    DATABASE_URL: database.url,
+    REDIS_KEY_PREFIX: uniquePrefix(),
+    DEMO_PASSWORD,
+    LOG_PRETTY: 'false',
+  });
+  const printed = /console +(http:\/\/127\.0\.0\.1:\d+)\/dev\/console/;
+  const line = await until(
+    async () => process.output.find((text) => printed.test(text)),
+    (found) => found !== undefined || process.child.exitCode !== null,
+    'the dev stack to print its URLs',
+    90_000,
+  );
+  const url = printed.exec(line ?? '')?.[1];
+  if (url === undefined) throw new Error(`the dev stack did not start:\n${process.output.slice(-30).join('\n')}`);
+  return {
+    process,
+    url,
+    database,
+    stop: async () => {
+      const code = await process.stop('SIGINT');
+      await database.drop();
+      return code;
+    },
+  };
+}
+
+export async function login(url: string): Promise<string> {
+  const response = await fetch(`${url}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ ...DEMO_LOGIN, login_from: 'test' }),
+  });
+  const body = (await response.json()) as { accessToken?: string };
+  if (body.accessToken === undefined) throw new Error(`login answered ${response.status}`);
+  return body.accessToken;
+}

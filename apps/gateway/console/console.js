@@ -1,0 +1,224 @@
+// The console page: plain JavaScript, no build step. Event and room names come from the gateway
+// (contract.json, built from packages/contract); the Socket.IO client from the gateway's /ws.
+const $ = (id) => document.getElementById(id);
+const contract = await (await fetch('/dev/console/contract.json')).json();
+const { events, routes } = contract;
+const DEV_STACK = '/_devstack';
+/** Simulated messages sent from this page, by `customer|text`: when each left, for its latency. */
+const sent = new Map();
+let socket = null;
+let openChat = null;
+
+function log(text) {
+  const line = document.createElement('div');
+  line.textContent = `${new Date().toISOString().slice(11, 23)} ${text}`;
+  $('log').prepend(line);
+}
+
+function cell(row, text, className) {
+  const td = row.insertCell();
+  td.textContent = text ?? '';
+  if (className) td.className = className;
+  return td;
+}
+
+async function devStack(path, body) {
+  const init = body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) };
+  // The custom header makes a cross-site page's request need a preflight, which the dev stack never grants.
+  const response = await fetch(DEV_STACK + path, {
+    ...init,
+    headers: { 'content-type': 'application/json', 'x-dev-stack': '1' },
+  });
+  if (!response.ok) throw new Error(`${path}: ${response.status}`);
+  return response.json();
+}
+
+$('login-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  $('login-error').textContent = '';
+  const response = await fetch(contract.loginPath, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: $('username').value, password: $('password').value, login_from: 'console' }),
+  });
+  const answer = await response.json();
+  if (answer.status !== 1) {
+    $('login-error').textContent = answer.message ?? `login failed (${response.status})`;
+    return;
+  }
+  $('login-panel').hidden = true;
+  $('app').hidden = false;
+  $('who').textContent = `${answer.name} (${answer.role})`;
+  connect(answer.accessToken);
+  void showDevStack();
+});
+
+function connect(token) {
+  socket = io(location.origin, { path: contract.socketPath, query: { token } });
+  socket.on('connect', () => {
+    $('connection').textContent = socket.recovered
+      ? 'connected (recovered: rooms and missed updates back)'
+      : 'connected';
+    $('connection').className = 'ok';
+    $('socket-id').textContent = socket.id;
+    log(socket.recovered ? 'reconnected, session recovered' : 'connected');
+    // A recovered session is back in its rooms; a new one joins them.
+    if (!socket.recovered) joinRooms();
+  });
+  socket.on('disconnect', (reason) => {
+    $('connection').textContent = `disconnected (${reason}), reconnecting`;
+    $('connection').className = 'bad';
+    log(`disconnected: ${reason}`);
+  });
+  socket.on('connect_error', (error) => {
+    $('connection').textContent = `connect error: ${error.message}${error.data?.code ? ` (${error.data.code})` : ''}`;
+    $('connection').className = 'bad';
+  });
+  for (const [type, route] of Object.entries(routes)) {
+    socket.on(route.event, (summary) => showUpdate(route.event, type, summary));
+  }
+  socket.on(events.newMessage, (message) => {
+    log(`${events.newMessage} chat ${message.chat_id} from ${message.sender_type}`);
+    if (message.chat_id === openChat?.chat_id) showMessage(message);
+  });
+  socket.on(events.messageStatus, (update) => {
+    log(`${events.messageStatus} ${update.message_id}: ${update.status}`);
+    const row = document.querySelector(`#messages tr[data-message-id="${CSS.escape(update.message_id)}"]`);
+    if (row) row.cells[3].textContent = update.status;
+  });
+  socket.on(events.dashboardStats, (stats) => log(`${events.dashboardStats} active ${stats.active}`));
+}
+
+function joinRooms() {
+  const joined = [];
+  for (const route of Object.values(routes)) {
+    socket.emit(events.joinRoom, { room: route.room }, (answer) => {
+      if (answer.status === 1) joined.push(route.room);
+      else log(`${events.joinRoom} ${route.room}: ${answer.message}`);
+      $('rooms').textContent = joined.join(', ');
+    });
+  }
+}
+
+function latencyOf(summary) {
+  const key = `${summary.customer}|${summary.last_message}`;
+  const left = sent.get(key);
+  if (left !== undefined) {
+    sent.delete(key);
+    return `${Math.round(performance.now() - left)} ms`;
+  }
+  const written = Date.parse(summary.last_incoming_message_time ?? '');
+  return Number.isNaN(written) ? '' : `≈ ${Math.max(0, Date.now() - written)} ms`;
+}
+
+function showUpdate(event, type, summary) {
+  const row = $('updates').insertRow(0);
+  row.dataset.chatId = summary.chat_id;
+  row.dataset.customer = summary.customer;
+  cell(row, new Date().toISOString().slice(11, 23));
+  cell(row, event);
+  cell(row, type);
+  cell(row, summary.chat_id);
+  cell(row, `${summary.customer_name ?? ''} ${summary.customer}`);
+  cell(row, summary.last_message);
+  cell(row, latencyOf(summary), 'latency');
+  row.addEventListener('click', () => open(summary, row));
+  log(`${event} chat ${summary.chat_id} (${type})`);
+}
+
+function open(summary, row) {
+  for (const selected of document.querySelectorAll('#updates tr.selected')) selected.classList.remove('selected');
+  row.classList.add('selected');
+  openChat = summary;
+  $('chat-title').textContent =
+    `${summary.chat_id}: ${summary.customer_name ?? summary.customer} (${summary.customer_type})`;
+  $('reply-text').disabled = false;
+  $('reply').disabled = false;
+  $('messages').replaceChildren();
+  socket.emit(events.joinChat, { chat_id: summary.chat_id }, (answer) => {
+    if (answer.status !== 1) log(`${events.joinChat}: ${answer.message}`);
+  });
+  socket.emit(events.fetchChat, { chat_id: summary.chat_id }, (answer) => {
+    if (answer.status === 1) for (const message of [...answer.messages].reverse()) showMessage(message);
+  });
+}
+
+function showMessage(message) {
+  if (document.querySelector(`#messages tr[data-message-id="${CSS.escape(message.message_id)}"]`)) return;
+  const row = $('messages').insertRow(0);
+  row.dataset.messageId = message.message_id;
+  cell(row, message.datetime?.slice(11, 23));
+  cell(row, message.sender_type);
+  cell(row, message.message);
+  cell(row, message.delivery_status);
+  if (message.sender_type !== 'Customer' && message.wamid && !$('simulate-panel').hidden) {
+    for (const status of ['delivered', 'read']) {
+      const button = document.createElement('button');
+      button.textContent = `WhatsApp says ${status}`;
+      button.addEventListener('click', () =>
+        devStack('/status', { wamid: message.wamid, status, recipient: openChat.customer }).catch((e) =>
+          log(e.message),
+        ),
+      );
+      row.insertCell().append(button);
+    }
+  }
+}
+
+$('reply-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  const text = $('reply-text').value;
+  if (!openChat || text === '') return;
+  $('reply-result').textContent = 'sending…';
+  socket.emit(events.sendMessage, { chat_id: openChat.chat_id, message: text, type: 'text' }, (answer) => {
+    $('reply-result').textContent = answer.status === 1 ? `sent, message ${answer.message_id}` : answer.message;
+    $('reply-result').className = answer.status === 1 ? 'ok' : 'bad';
+  });
+});
+
+$('simulate-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const body = { type: $('sim-type').value, customer: $('sim-customer').value, text: $('sim-text').value };
+  sent.set(`${body.customer}|${body.text}`, performance.now());
+  try {
+    const answer = await devStack('/simulate', body);
+    $('sim-result').textContent = `webhook answered ${answer.status}`;
+  } catch (error) {
+    $('sim-result').textContent = error.message;
+  }
+});
+
+async function showDevStack() {
+  let state;
+  try {
+    state = await devStack('/state');
+  } catch {
+    $('no-dev-stack').hidden = false;
+    return;
+  }
+  $('simulate-panel').hidden = false;
+  $('gateways-panel').hidden = false;
+  $('sim-type').replaceChildren(...Object.keys(routes).map((type) => new Option(type, type)));
+  showGateways(state.gateways);
+}
+
+function showGateways(gateways) {
+  $('gateways').replaceChildren();
+  for (const gateway of gateways) {
+    const row = $('gateways').insertRow();
+    row.dataset.gateway = gateway.name;
+    cell(row, gateway.name);
+    cell(row, gateway.up ? `up on :${gateway.port} (pid ${gateway.pid})` : 'down', gateway.up ? 'ok' : 'bad');
+    for (const action of ['kill', 'restart']) {
+      const button = document.createElement('button');
+      button.textContent = action;
+      button.dataset.action = action;
+      button.addEventListener('click', async () => {
+        log(`${action} ${gateway.name}`);
+        const next = await devStack(`/gateways/${gateway.index}/${action}`, {}).catch((e) => log(e.message));
+        if (next) showGateways(next.gateways);
+      });
+      row.insertCell().append(button);
+    }
+  }
+}
