@@ -1,7 +1,7 @@
 import { ClientEvent, CUSTOMER_TYPES, routeOf } from '@care-chat/contract';
-import { closeAllClients, connectDashboard, nextEvent, request, startNode, until } from '@care-chat/testkit';
+import { closeAllClients, connectDashboard, nextEvent, request, until } from '@care-chat/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, type RunningDevStack, startDevStack } from './dev-stack.js';
+import { login, type RunningDevStack, runSimulate, startDevStack } from './dev-stack.js';
 
 let stack: RunningDevStack;
 let token: string;
@@ -40,17 +40,9 @@ describe('npm start', () => {
     const { room, event } = routeOf('Partner');
     expect(await request(client, ClientEvent.JoinRoom, { room })).toMatchObject({ status: 1 });
     const update = nextEvent(client, event, 15_000, (chat) => chat.last_message === 'hi from simulate');
-    // The simulator with nothing but PATH: its defaults are the dev stack's secret and numbers.
-    const simulate = startNode('packages/testkit/dist/simulate.js', {}, [
-      '--url',
-      stack.url,
-      '--type',
-      'Partner',
-      '--text',
-      'hi from simulate',
-    ]);
-    expect(await simulate.exited).toBe(0);
-    expect(simulate.output.join('\n')).toContain('answered 200');
+    const simulate = await runSimulate(stack.url, 'Partner', 'hi from simulate');
+    expect(simulate.code).toBe(0);
+    expect(simulate.output).toContain('answered 200');
     expect((await update).customer_type).toBe('Partner');
   });
 

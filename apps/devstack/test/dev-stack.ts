@@ -61,3 +61,9 @@ export async function login(url: string): Promise<string> {
   if (body.accessToken === undefined) throw new Error(`login answered ${response.status}`);
   return body.accessToken;
 }
+
+/** `npm run simulate -- --type … --text …` with nothing but PATH: its defaults must be the dev stack's. */
+export async function runSimulate(url: string, type: string, text: string) {
+  const simulate = startNode('packages/testkit/dist/simulate.js', {}, ['--url', url, '--type', type, '--text', text]);
+  return { code: await simulate.exited, output: simulate.output.join('\n') };
+}

@@ -170,7 +170,15 @@ $('reply-form').addEventListener('submit', (event) => {
   const text = $('reply-text').value;
   if (!openChat || text === '') return;
   $('reply-result').textContent = 'sending…';
-  socket.emit(events.sendMessage, { chat_id: openChat.chat_id, message: text, type: 'text' }, (answer) => {
+  // As the dashboard sends it (fixtures/dashboard/client-events.json, send_message.partner.text).
+  const reply = {
+    chat_id: openChat.chat_id,
+    message: text,
+    type: 'Agent',
+    chat_type: 'message',
+    datetime: new Date().toISOString(),
+  };
+  socket.emit(events.sendMessage, reply, (answer) => {
     $('reply-result').textContent = answer.status === 1 ? `sent, message ${answer.message_id}` : answer.message;
     $('reply-result').className = answer.status === 1 ? 'ok' : 'bad';
   });

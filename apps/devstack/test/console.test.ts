@@ -1,0 +1,104 @@
+import { existsSync } from 'node:fs';
+import pg from 'pg';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_LOGIN, type RunningDevStack, runSimulate, startDevStack } from './dev-stack.js';
+
+// Debian's chromium; playwright-core downloads no browser of its own.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const haveChromium = existsSync(CHROMIUM);
+if (!haveChromium) {
+  console.warn(`console.test.ts skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
+}
+
+const WAIT = { timeout: 20_000 };
+let stack: RunningDevStack;
+let browser: Browser;
+let page: Page;
+
+/** The row of the live updates table showing `text`. */
+const update = (text: string) => page.locator('#updates tr', { hasText: text }).first();
+
+describe.skipIf(!haveChromium)('the console page, in headless Chromium against npm start', () => {
+  beforeAll(async () => {
+    stack = await startDevStack();
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    page = await browser.newPage();
+    await page.goto(`${stack.url}/dev/console`);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  it('logs in as the demo executive and joins the four type rooms', async () => {
+    await page.fill('#password', 'wrong password');
+    await page.click('#login');
+    await page.locator('#login-error', { hasText: 'Wrong username or password' }).waitFor(WAIT);
+    await page.fill('#password', DEMO_LOGIN.password);
+    await page.click('#login');
+    await page.locator('#connection', { hasText: 'connected' }).waitFor(WAIT);
+    await expect.poll(() => page.textContent('#rooms'), WAIT).toMatch(/(\w+App, ){3}\w+App/);
+  });
+
+  it('shows a message sent with `npm run simulate`, with its approximate latency', async () => {
+    expect((await runSimulate(stack.url, 'Partner', 'hi from the terminal')).code).toBe(0);
+    const row = update('hi from the terminal');
+    await row.waitFor(WAIT);
+    expect(await row.locator('td.latency').textContent()).toMatch(/^≈ \d+ ms$/);
+    expect(await row.textContent()).toContain('Partner');
+  });
+
+  it("sends a customer's message from the page and shows it with its measured latency", async () => {
+    await page.selectOption('#sim-type', 'Vendor');
+    await page.fill('#sim-customer', '919822222222');
+    await page.fill('#sim-text', 'hi from the page');
+    await page.click('#simulate');
+    const row = update('hi from the page');
+    await row.waitFor(WAIT);
+    expect(await row.locator('td.latency').textContent()).toMatch(/^\d+ ms$/);
+    expect(await page.textContent('#sim-result')).toContain('200');
+  });
+
+  it('opens the chat, answers a reply, and shows a delivery status as WhatsApp reports it', async () => {
+    // A message the business sent in this chat (replies are another change's: this one needs a wamid to follow).
+    const chatId = await update('hi from the page').getAttribute('data-chat-id');
+    const db = new pg.Client({ connectionString: stack.database.url });
+    await db.connect();
+    await db.query(
+      `INSERT INTO messages (chat_id, wamid, sender, sender_type, kind, body, sent_at, delivery_status, delivery_rank)
+       VALUES ($1, 'wamid.console-test', 'demo', 'Executive', 'text', 'we are on it', now(), 'sent', 2)`,
+      [chatId],
+    );
+    await db.end();
+
+    await update('hi from the page').click();
+    const sentRow = page.locator('#messages tr', { hasText: 'we are on it' });
+    await sentRow.waitFor(WAIT);
+    expect(await page.locator('#messages tr', { hasText: 'hi from the page' }).count()).toBe(1);
+
+    await page.fill('#reply-text', 'thanks, looking');
+    await page.click('#reply');
+    await expect.poll(() => page.textContent('#reply-result'), WAIT).toMatch(/^(sent, message \S+|Not supported.*)$/);
+
+    await sentRow.locator('button', { hasText: 'delivered' }).click();
+    await expect.poll(() => sentRow.locator('td').nth(3).textContent(), WAIT).toBe('delivered');
+  });
+
+  it('kills and restarts a gateway from the page, and the page keeps receiving updates', async () => {
+    const gateway = page.locator('#gateways tr[data-gateway="gateway-1"]');
+    await gateway.locator('button[data-action="kill"]').click();
+    await gateway.locator('td', { hasText: 'down' }).waitFor(WAIT);
+    await page.fill('#sim-text', 'while gateway-1 is down');
+    await page.click('#simulate');
+    await update('while gateway-1 is down').waitFor(WAIT);
+    expect(await page.textContent('#connection')).toMatch(/^connected/);
+
+    await page.locator('#gateways tr[data-gateway="gateway-1"] button[data-action="restart"]').click();
+    await page.locator('#gateways tr[data-gateway="gateway-1"] td', { hasText: 'up on' }).waitFor(WAIT);
+    await page.fill('#sim-text', 'after gateway-1 is back');
+    await page.click('#simulate');
+    await update('after gateway-1 is back').waitFor(WAIT);
+  });
+});
