@@ -8,6 +8,7 @@ const spec = {
   DEMO_PASSWORD: env.string('care-chat-demo'),
   GATEWAYS: env.integer(2, 1, 8),
   LOG_PRETTY: logPrettyField,
+  PGLITE: (raw: string | undefined) => (raw === undefined ? undefined : env.boolean(false)(raw)),
 };
 
 /**
@@ -28,6 +29,7 @@ export function loadDevStackConfig(source: NodeJS.ProcessEnv) {
     demoPassword: raw.DEMO_PASSWORD,
     gateways: raw.GATEWAYS,
     logPretty: raw.LOG_PRETTY,
+    pglite: raw.PGLITE,
   });
 }
 

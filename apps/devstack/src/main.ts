@@ -10,7 +10,7 @@ import { controlRoutes } from './control.js';
 import { DEMO_EXECUTIVE } from './demo-executive.js';
 import { DEV_STACK_VARIABLES, type DevStackConfig, loadDevStackConfig } from './env.js';
 import { processOutput } from './output.js';
-import { findPostgres } from './postgres.js';
+import { type FoundPostgres, findPostgres } from './postgres.js';
 import { DevStackProblem } from './problem.js';
 import { type FoundRedis, findRedis } from './redis.js';
 import { prepareDatabase, seedSampleChats } from './seed.js';
@@ -43,12 +43,14 @@ if (existsSync('.env')) process.loadEnvFile('.env');
 const config = loadConfig();
 let tier: DevTier | undefined;
 let redis: FoundRedis | undefined;
+let postgres: FoundPostgres | undefined;
 let stopping = false;
 
 async function stop(code: number): Promise<never> {
   stopping = true;
   await tier?.stop().catch((error: unknown) => console.error(`dev-stack: stopping the tier: ${error}`));
   await redis?.stop();
+  await postgres?.stop();
   process.exit(code);
 }
 
@@ -63,7 +65,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 try {
   redis = await findRedis(config.redisUrl);
   say(`Redis: ${redis.url} (${redis.origin})`);
-  const postgres = await findPostgres(config.databaseUrl);
+  postgres = await findPostgres(config.databaseUrl, config.pglite);
   say(`PostgreSQL: ${new URL(postgres.url).host}${new URL(postgres.url).pathname} (${postgres.origin})`);
   await prepareDatabase(postgres.url, config.demoPassword, createLogger('dev-stack', 'warn'));
   const env = {

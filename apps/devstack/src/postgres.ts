@@ -1,3 +1,4 @@
+import { startNode } from '@care-chat/testkit/tools';
 import pg from 'pg';
 import { DevStackProblem } from './problem.js';
 
@@ -8,6 +9,20 @@ const DEV_DATABASE = 'care_chat_dev';
 export interface FoundPostgres {
   url: string;
   origin: string;
+  stop: () => Promise<void>;
+}
+
+/** PGlite served on a free port by a process of ours (`pglite-server.ts`). */
+async function startPglite(): Promise<FoundPostgres> {
+  const server = startNode('apps/devstack/dist/pglite-server.js', {}, [], [], { ownProcessGroup: true });
+  const { port } = await server.waitForLog((line) => line.msg === 'pglite listening', 30_000);
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${port as number}/postgres`,
+    origin: 'embedded PGlite, in memory: gone when the dev stack stops',
+    stop: async () => {
+      await server.stop();
+    },
+  };
 }
 
 async function connectError(url: string): Promise<Error | null> {
@@ -36,25 +51,32 @@ async function ensureDatabase(adminUrl: string, name: string): Promise<string> {
   return Object.assign(new URL(adminUrl), { pathname: `/${name}` }).toString();
 }
 
-/** DATABASE_URL when set; else the server on 127.0.0.1:5432 (its database `care_chat_dev`); else what to install. */
-export async function findPostgres(configured: string | undefined): Promise<FoundPostgres> {
+/**
+ * DATABASE_URL when set; else the server on 127.0.0.1:5432 (its database `care_chat_dev`); else an embedded
+ * PGlite (`pglite`: undefined, when nothing answers; true, always; false, never); else what to install.
+ */
+export async function findPostgres(
+  configured: string | undefined,
+  pglite: boolean | undefined,
+): Promise<FoundPostgres> {
+  const none = async () => {};
   if (configured !== undefined) {
     const error = await connectError(configured);
     if (error !== null) throw new DevStackProblem(`DATABASE_URL is set but cannot be used: ${error.message}`);
-    return { url: configured, origin: 'DATABASE_URL' };
+    return { url: configured, origin: 'DATABASE_URL', stop: none };
   }
+  if (pglite === true) return startPglite();
   if ((await connectError(LOCAL_POSTGRES)) === null) {
-    return {
-      url: await ensureDatabase(LOCAL_POSTGRES, DEV_DATABASE),
-      origin: `database ${DEV_DATABASE} on 127.0.0.1:5432`,
-    };
+    const url = await ensureDatabase(LOCAL_POSTGRES, DEV_DATABASE);
+    return { url, origin: `database ${DEV_DATABASE} on 127.0.0.1:5432`, stop: none };
   }
+  if (pglite === undefined) return startPglite();
   throw new DevStackProblem(
     [
       'no PostgreSQL: nothing answers on 127.0.0.1:5432 as user postgres, and DATABASE_URL is not set.',
       'Install one (Debian/Ubuntu: sudo apt-get install postgresql; macOS: brew install postgresql@16),',
       'or run one (docker run -d -p 127.0.0.1:5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust postgres:16-alpine),',
-      'or set DATABASE_URL. (An embedded PGlite cannot stand in: see the README, "Start it".)',
+      'or set DATABASE_URL, or leave PGLITE unset for an embedded one (PGLITE=false turned it off).',
     ].join('\n  '),
   );
 }

@@ -44,7 +44,12 @@ export async function seedSampleChats(url: string, gatewayUrl: string, appSecret
     for (const type of missing) {
       const sample = SAMPLE_CHATS[type];
       const body = textWebhook({ phoneNumberId: SAMPLE_NUMBERS[type], ...sample });
-      const { status, text } = await postWebhook(gatewayUrl, body, appSecret);
+      // As Meta does: a 503 (a gateway whose queue connection is still coming up) is sent again.
+      const { status, text } = await until(
+        () => postWebhook(gatewayUrl, body, appSecret),
+        (answer) => answer.status !== 503,
+        `the sample ${type} webhook to be queued`,
+      );
       if (status !== 200) throw new Error(`the sample ${type} webhook was answered ${status}: ${text}`);
     }
     await until(

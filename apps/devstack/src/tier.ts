@@ -56,7 +56,14 @@ export class DevTier {
       ...options.env,
     };
     const balancer = await RandomBalancer.start([], { port: options.port, host: options.host, answer: options.answer });
-    const tier = new DevTier(options, balancer, fakeGraph, await launchWorker(processEnv), [], processEnv);
+    const tier = new DevTier(
+      options,
+      balancer,
+      fakeGraph,
+      await launchWorker(processEnv, [], OWN_GROUP),
+      [],
+      processEnv,
+    );
     options.onProcess('worker', tier.worker);
     await Promise.all(Array.from({ length: options.gateways }, (_, index) => tier.startGateway(index)));
     return tier;
@@ -105,7 +112,7 @@ export class DevTier {
   }
 
   private async startGateway(index: number): Promise<void> {
-    const node = await launchGateway(this.processEnv);
+    const node = await launchGateway(this.processEnv, [], OWN_GROUP);
     this.nodes[index] = node;
     this.options.onProcess(gatewayName(index), node.process);
     this.route();
@@ -115,5 +122,8 @@ export class DevTier {
     this.balancer.setUpstreams(this.nodes.filter((node) => node !== null).map((node) => node.port));
   }
 }
+
+// Ctrl-C reaches the dev stack alone, which stops each process once, in order.
+const OWN_GROUP = { ownProcessGroup: true };
 
 const gatewayName = (index: number) => `gateway-${index + 1}`;

@@ -1,7 +1,7 @@
 import { ClientEvent, CUSTOMER_TYPES, routeOf } from '@care-chat/contract';
 import { closeAllClients, connectDashboard, nextEvent, request, until } from '@care-chat/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { login, type RunningDevStack, runSimulate, startDevStack } from './dev-stack.js';
+import { interrupt, login, type RunningDevStack, runSimulate, startDevStack } from './dev-stack.js';
 
 let stack: RunningDevStack;
 let token: string;
@@ -86,11 +86,14 @@ describe('npm start', () => {
 });
 
 describe('Ctrl-C', () => {
-  it('stops every process it started and exits 0', async () => {
+  it('stops every process it started, each once, and exits 0', async () => {
     const state = (await (await control('/state')).json()) as DevStackState;
     const pids = state.gateways.map((gateway) => gateway.pid).filter((pid): pid is number => pid !== null);
     expect(pids).toHaveLength(2);
-    expect(await stack.process.stop('SIGINT')).toBe(0);
+    expect(await interrupt(stack.process)).toBe(0);
     for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+    // Each process was stopped once, gracefully: none saw a second signal.
+    expect(stack.process.output.filter((line) => line.includes('"stopped"')).length).toBeGreaterThanOrEqual(3);
+    expect(stack.process.output.join('\n')).not.toContain('second signal');
   });
 });

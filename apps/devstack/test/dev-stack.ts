@@ -12,24 +12,33 @@ export interface RunningDevStack {
   process: AppProcess;
   url: string;
   database: TestDatabase;
-  /** SIGINT, as Ctrl-C; resolves with the exit code. */
+  /** SIGINT to its process group, as Ctrl-C in a terminal; resolves with the exit code. */
   stop: () => Promise<number | null>;
 }
 
 const DEMO_PASSWORD = 'console-test-password';
 export const DEMO_LOGIN = { username: 'demo', password: DEMO_PASSWORD };
 
-/** `node apps/devstack/dist/main.js` as `npm start` runs it, on a free port, this run's Redis and a database of its own. */
-export async function startDevStack(): Promise<RunningDevStack> {
+/**
+ * `node apps/devstack/dist/main.js` as `npm start` runs it, on a free port, this run's Redis and a database
+ * of its own, or (`pglite`) its embedded PostgreSQL.
+ */
+export async function startDevStack(options: { pglite?: boolean } = {}): Promise<RunningDevStack> {
   const database = await createTestDatabase();
-  const process = startNode('apps/devstack/dist/main.js', {
-    PORT: '0',
-    REDIS_URL: inject('redisUrl'),
-    DATABASE_URL: database.url,
-    REDIS_KEY_PREFIX: uniquePrefix(),
-    DEMO_PASSWORD,
-    LOG_PRETTY: 'false',
-  });
+  const process = startNode(
+    'apps/devstack/dist/main.js',
+    {
+      PORT: '0',
+      REDIS_URL: inject('redisUrl'),
+      ...(options.pglite === true ? { PGLITE: 'true' } : { DATABASE_URL: database.url }),
+      REDIS_KEY_PREFIX: uniquePrefix(),
+      DEMO_PASSWORD,
+      LOG_PRETTY: 'false',
+    },
+    [],
+    [],
+    { ownProcessGroup: true },
+  );
   const printed = /console +(http:\/\/127\.0\.0\.1:\d+)\/dev\/console/;
   const line = await until(
     async () => process.output.find((text) => printed.test(text)),
@@ -44,11 +53,17 @@ export async function startDevStack(): Promise<RunningDevStack> {
     url,
     database,
     stop: async () => {
-      const code = await process.stop('SIGINT');
+      const code = await interrupt(process);
       await database.drop();
       return code;
     },
   };
+}
+
+export function interrupt(stack: AppProcess): Promise<number | null> {
+  const { pid, exitCode, signalCode } = stack.child;
+  if (pid !== undefined && exitCode === null && signalCode === null) process.kill(-pid, 'SIGINT');
+  return stack.exited;
 }
 
 export async function login(url: string): Promise<string> {
