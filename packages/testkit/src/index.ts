@@ -26,6 +26,7 @@ export {
 export { type GraphError, GraphErrors, graphError } from './fake-graph/graph-error.js';
 export { type FakeRequest, type FakeResponse, type Route, type RouteHandler, Router } from './fake-graph/router.js';
 export { fixtureNames, readFixture } from './fixtures.js';
+export { freePort } from './free-port.js';
 export { type GatewayNode, serviceEnv, startGateway, startWorker, uniquePrefix } from './gateway.js';
 export { malformedPayloads, type PayloadCase, validRequests } from './payload-cases.js';
 export { AppProcess, type LogLine, repoRoot, startNode } from './process.js';
