@@ -60,6 +60,8 @@ describe('npm start', () => {
       return arrived;
     };
 
+    // As a dashboard in use: it has had an update (a session saved, an offset to recover from).
+    await simulate('before a gateway is killed');
     const killed = (await (await control('/gateways/0/kill', { method: 'POST' })).json()) as DevStackState;
     expect(killed.gateways.map((gateway) => gateway.up)).toEqual([false, true]);
     await simulate('while one gateway is down');
