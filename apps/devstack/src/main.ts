@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { CUSTOMER_TYPES } from '@care-chat/contract';
 import { ConfigError, createLogger } from '@care-chat/runtime';
 import { controlRoutes } from './control.js';
-import { DEMO_EXECUTIVE } from './demo-executive.js';
+import { DEMO_EXECUTIVE, demoToken } from './demo-executive.js';
 import { DEV_STACK_VARIABLES, type DevStackConfig, loadDevStackConfig } from './env.js';
 import { processOutput } from './output.js';
 import { type FoundPostgres, findPostgres } from './postgres.js';
@@ -46,19 +46,20 @@ let redis: FoundRedis | undefined;
 let postgres: FoundPostgres | undefined;
 let stopping = false;
 
-async function stop(code: number): Promise<never> {
+async function stop(code: number, alreadySignalled = false): Promise<never> {
   stopping = true;
-  await tier?.stop().catch((error: unknown) => console.error(`dev-stack: stopping the tier: ${error}`));
+  await tier?.stop(alreadySignalled).catch((error: unknown) => console.error(`dev-stack: stopping the tier: ${error}`));
   await redis?.stop();
   await postgres?.stop();
   process.exit(code);
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+// SIGINT is most often a terminal's Ctrl-C, which its processes got too; SIGTERM and SIGHUP, the dev stack's alone.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.on(signal, () => {
     if (stopping) process.exit(1);
     say(`${signal}: stopping every process`);
-    void stop(0);
+    void stop(0, signal === 'SIGINT');
   });
 }
 
@@ -85,11 +86,13 @@ try {
   });
   const seeded = await seedSampleChats(postgres.url, tier.balancer.url, tier.appSecret);
   const url = tier.balancer.url;
+  const token = await demoToken(url, config.demoPassword);
   console.log(
     [
       '',
       `  care-chat dev stack is up: ${config.gateways} gateways behind a non-sticky balancer, a worker, fake WhatsApp`,
       `    console      ${url}/dev/console   (log in as ${DEMO_EXECUTIVE.username} / ${config.demoPassword})`,
+      `                 ${url}/dev/console#token=${token}   (the same, logged in)`,
       `    health       ${url}/api/health/ready`,
       `    socket.io    ${url}  path /ws`,
       `    webhooks     ${url}/webhooks/whatsapp   (npm run simulate -- --type Partner --text hi)`,

@@ -14,7 +14,7 @@ export interface FoundPostgres {
 
 /** PGlite served on a free port by a process of ours (`pglite-server.ts`). */
 async function startPglite(): Promise<FoundPostgres> {
-  const server = startNode('apps/devstack/dist/pglite-server.js', {}, [], [], { ownProcessGroup: true });
+  const server = startNode('apps/devstack/dist/pglite-server.js', {});
   const { port } = await server.waitForLog((line) => line.msg === 'pglite listening', 30_000);
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port as number}/postgres`,

@@ -56,14 +56,7 @@ export class DevTier {
       ...options.env,
     };
     const balancer = await RandomBalancer.start([], { port: options.port, host: options.host, answer: options.answer });
-    const tier = new DevTier(
-      options,
-      balancer,
-      fakeGraph,
-      await launchWorker(processEnv, [], OWN_GROUP),
-      [],
-      processEnv,
-    );
+    const tier = new DevTier(options, balancer, fakeGraph, await launchWorker(processEnv), [], processEnv);
     options.onProcess('worker', tier.worker);
     await Promise.all(Array.from({ length: options.gateways }, (_, index) => tier.startGateway(index)));
     return tier;
@@ -104,15 +97,20 @@ export class DevTier {
     await this.startGateway(index);
   }
 
-  async stop(): Promise<void> {
-    const running = this.nodes.filter((node): node is GatewayNode => node !== null);
+  /**
+   * Stops every process. `alreadySignalled`: a terminal's Ctrl-C reaches the whole process group, so they
+   * are stopping already and a second signal would cut their shutdown short; each gets SIGTERM only if it
+   * is still running after a grace period (when the SIGINT was sent to the dev stack alone).
+   */
+  async stop(alreadySignalled: boolean): Promise<void> {
+    const running = this.nodes.filter((node): node is GatewayNode => node !== null).map((node) => node.process);
     this.nodes.fill(null);
-    await Promise.all([...running.map((node) => node.process.stop('SIGTERM')), this.worker.stop('SIGTERM')]);
+    await Promise.all([...running, this.worker].map((process) => stopOnce(process, alreadySignalled)));
     await Promise.all([this.balancer.close(), this.fakeGraph.close()]);
   }
 
   private async startGateway(index: number): Promise<void> {
-    const node = await launchGateway(this.processEnv, [], OWN_GROUP);
+    const node = await launchGateway(this.processEnv);
     this.nodes[index] = node;
     this.options.onProcess(gatewayName(index), node.process);
     this.route();
@@ -123,7 +121,17 @@ export class DevTier {
   }
 }
 
-// Ctrl-C reaches the dev stack alone, which stops each process once, in order.
-const OWN_GROUP = { ownProcessGroup: true };
+const SIGNALLED_GRACE_MS = 3000;
+
+async function stopOnce(process: AppProcess, alreadySignalled: boolean): Promise<void> {
+  if (alreadySignalled) {
+    const exited = await Promise.race([
+      process.exited.then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(resolve, SIGNALLED_GRACE_MS, false)),
+    ]);
+    if (exited) return;
+  }
+  await process.stop('SIGTERM');
+}
 
 const gatewayName = (index: number) => `gateway-${index + 1}`;

@@ -32,6 +32,18 @@ describe.skipIf(!haveChromium)('the console page, in headless Chromium against n
     await stack?.stop();
   });
 
+  it("opens logged in from the URL npm start prints, with the rooms' chats, a message sent before among them", async () => {
+    expect((await runSimulate(stack.url, 'Partner', 'sent before the page opened')).code).toBe(0);
+    const printed = await browser.newPage();
+    await printed.goto(stack.consoleUrl);
+    await printed.locator('#chats tr', { hasText: 'sent before the page opened' }).waitFor(WAIT);
+    await printed.locator('#connection', { hasText: 'connected' }).waitFor(WAIT);
+    expect(await printed.textContent('#who')).toContain('Demo Executive');
+    // The token is taken out of the address bar (and so out of the history) at once.
+    expect(new URL(printed.url()).hash).toBe('');
+    await printed.close();
+  });
+
   it('logs in as the demo executive and joins the four type rooms', async () => {
     await page.fill('#password', 'wrong password');
     await page.click('#login');

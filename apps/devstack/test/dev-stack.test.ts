@@ -1,14 +1,14 @@
 import { ClientEvent, CUSTOMER_TYPES, routeOf } from '@care-chat/contract';
 import { closeAllClients, connectDashboard, nextEvent, request, until } from '@care-chat/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { interrupt, login, type RunningDevStack, runSimulate, startDevStack } from './dev-stack.js';
+import { interrupt, type RunningDevStack, runSimulate, startDevStack } from './dev-stack.js';
 
 let stack: RunningDevStack;
 let token: string;
 
 beforeAll(async () => {
   stack = await startDevStack();
-  token = await login(stack.url);
+  token = stack.token;
 });
 
 afterAll(async () => {

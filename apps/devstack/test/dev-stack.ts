@@ -11,6 +11,10 @@ import { inject } from 'vitest';
 export interface RunningDevStack {
   process: AppProcess;
   url: string;
+  /** The console's URL as printed, which opens logged in as the demo executive. */
+  consoleUrl: string;
+  /** The demo executive's access token, from that URL. */
+  token: string;
   database: TestDatabase;
   /** SIGINT to its process group, as Ctrl-C in a terminal; resolves with the exit code. */
   stop: () => Promise<number | null>;
@@ -39,18 +43,25 @@ export async function startDevStack(options: { pglite?: boolean } = {}): Promise
     [],
     { ownProcessGroup: true },
   );
-  const printed = /console +(http:\/\/127\.0\.0\.1:\d+)\/dev\/console/;
+  // The line with the console's URL that opens logged in: the tier's own login answered.
+  const printed = /(http:\/\/127\.0\.0\.1:\d+)\/dev\/console#token=(\S+)/;
   const line = await until(
     async () => process.output.find((text) => printed.test(text)),
     (found) => found !== undefined || process.child.exitCode !== null,
     'the dev stack to print its URLs',
     90_000,
-  );
-  const url = printed.exec(line ?? '')?.[1];
-  if (url === undefined) throw new Error(`the dev stack did not start:\n${process.output.slice(-30).join('\n')}`);
+  ).catch(() => undefined);
+  const [consoleUrl, url, token] = printed.exec(line ?? '') ?? [];
+  if (consoleUrl === undefined || url === undefined || token === undefined) {
+    await interrupt(process);
+    await database.drop();
+    throw new Error(`the dev stack did not start:\n${process.output.slice(-30).join('\n')}`);
+  }
   return {
     process,
     url,
+    consoleUrl,
+    token,
     database,
     stop: async () => {
       const code = await interrupt(process);
@@ -64,17 +75,6 @@ export function interrupt(stack: AppProcess): Promise<number | null> {
   const { pid, exitCode, signalCode } = stack.child;
   if (pid !== undefined && exitCode === null && signalCode === null) process.kill(-pid, 'SIGINT');
   return stack.exited;
-}
-
-export async function login(url: string): Promise<string> {
-  const response = await fetch(`${url}/api/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ ...DEMO_LOGIN, login_from: 'test' }),
-  });
-  const body = (await response.json()) as { accessToken?: string };
-  if (body.accessToken === undefined) throw new Error(`login answered ${response.status}`);
-  return body.accessToken;
 }
 
 /** `npm run simulate -- --type … --text …` with nothing but PATH: its defaults must be the dev stack's. */

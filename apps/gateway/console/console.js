@@ -46,12 +46,25 @@ $('login-form').addEventListener('submit', async (event) => {
     $('login-error').textContent = answer.message ?? `login failed (${response.status})`;
     return;
   }
+  start(answer.accessToken, `${answer.name} (${answer.role})`);
+});
+
+function start(token, who) {
   $('login-panel').hidden = true;
   $('app').hidden = false;
-  $('who').textContent = `${answer.name} (${answer.role})`;
-  connect(answer.accessToken);
+  $('who').textContent = who;
+  connect(token);
   void showDevStack();
-});
+}
+
+// `npm start` prints the console's URL with a token of the demo executive after `#` (never sent to a
+// server, so in no log), to open it logged in; it is taken out of the address bar at once.
+const given = new URLSearchParams(location.hash.slice(1)).get('token');
+if (given) {
+  history.replaceState(null, '', location.pathname);
+  const claims = JSON.parse(atob(given.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+  start(given, `${claims.name ?? claims.sub} (${claims.role ?? 'executive'})`);
+}
 
 function connect(token) {
   socket = io(location.origin, { path: contract.socketPath, query: { token } });
@@ -91,13 +104,31 @@ function connect(token) {
 
 function joinRooms() {
   const joined = [];
-  for (const route of Object.values(routes)) {
+  for (const [type, route] of Object.entries(routes)) {
     socket.emit(events.joinRoom, { room: route.room }, (answer) => {
-      if (answer.status === 1) joined.push(route.room);
-      else log(`${events.joinRoom} ${route.room}: ${answer.message}`);
+      if (answer.status !== 1) return log(`${events.joinRoom} ${route.room}: ${answer.message}`);
+      joined.push(route.room);
       $('rooms').textContent = joined.join(', ');
+      // What the room holds already, newest first, before its updates start to arrive.
+      socket.emit(events.fetchChats, { customer_type: type, page_size: 20 }, (list) => {
+        if (list.status === 1) for (const chat of [...list.chats].reverse()) showChat(chat);
+      });
     });
   }
+}
+
+/** The chat's row in the chat list, put on top with what it says now. */
+function showChat(summary) {
+  document.querySelector(`#chats tr[data-chat-id="${CSS.escape(summary.chat_id)}"]`)?.remove();
+  const row = $('chats').insertRow(0);
+  row.dataset.chatId = summary.chat_id;
+  cell(row, summary.customer_type);
+  cell(row, summary.chat_id);
+  cell(row, `${summary.customer_name ?? ''} ${summary.customer}`);
+  cell(row, summary.last_message);
+  cell(row, summary.last_message_time?.slice(11, 19));
+  cell(row, String(summary.unseen_count));
+  row.addEventListener('click', () => open(summary, row));
 }
 
 function latencyOf(summary) {
@@ -123,11 +154,12 @@ function showUpdate(event, type, summary) {
   cell(row, summary.last_message);
   cell(row, latencyOf(summary), 'latency');
   row.addEventListener('click', () => open(summary, row));
+  showChat(summary);
   log(`${event} chat ${summary.chat_id} (${type})`);
 }
 
 function open(summary, row) {
-  for (const selected of document.querySelectorAll('#updates tr.selected')) selected.classList.remove('selected');
+  for (const selected of document.querySelectorAll('tr.selected')) selected.classList.remove('selected');
   row.classList.add('selected');
   openChat = summary;
   $('chat-title').textContent =

@@ -1,4 +1,4 @@
-import { type AppProcess, type StartOptions, startNode } from './process.js';
+import { type AppProcess, startNode } from './process.js';
 import { TEST_JWT_SECRET, TEST_METRICS_TOKEN } from './tokens.js';
 import { SAMPLE_NUMBERS, TEST_ACCESS_TOKEN, TEST_APP_SECRET, TEST_VERIFY_TOKEN } from './whatsapp-webhooks.js';
 
@@ -12,7 +12,6 @@ export interface GatewayNode {
 export async function launchGateway(
   env: Record<string, string>,
   nodeFlags: readonly string[] = [],
-  options: StartOptions = {},
 ): Promise<GatewayNode> {
   const process = startNode(
     'apps/gateway/dist/main.js',
@@ -29,7 +28,6 @@ export async function launchGateway(
     },
     [],
     nodeFlags,
-    options,
   );
   const listening = await process.waitForLog((line) => line.msg === 'gateway listening');
   const port = listening.port as number;
@@ -40,14 +38,12 @@ export async function launchGateway(
 export async function launchWorker(
   env: Record<string, string>,
   nodeFlags: readonly string[] = [],
-  options: StartOptions = {},
 ): Promise<AppProcess> {
   const worker = startNode(
     'apps/worker/dist/main.js',
     { WHATSAPP_NUMBERS: JSON.stringify(SAMPLE_NUMBERS), STATS_INTERVAL_MS: '50', ...env },
     [],
     nodeFlags,
-    options,
   );
   await worker.waitForLog((line) => line.msg === 'worker ready');
   return worker;

@@ -48,7 +48,7 @@ if (!isCustomerType(type)) fail(`--type must be one of ${CUSTOMER_TYPES.join(', 
 
 const mapped = numberMap()[type];
 const phoneNumberId = typeof mapped === 'string' && mapped !== '' ? mapped : SAMPLE_NUMBERS[type];
-if (phoneNumberId !== mapped) {
+if (process.env.WHATSAPP_NUMBERS && phoneNumberId !== mapped) {
   console.log(`note: WHATSAPP_NUMBERS has no ${type}; using ${phoneNumberId}, which the worker must map to ${type}`);
 }
 

@@ -15,6 +15,7 @@ const contract = {
     joinRoom: ClientEvent.JoinRoom,
     joinChat: ClientEvent.JoinChat,
     fetchChat: ClientEvent.FetchChatsByUser,
+    fetchChats: ClientEvent.FetchAllChats,
     sendMessage: ClientEvent.SendMessage,
     newMessage: ServerEvent.NewMessage,
     messageStatus: ServerEvent.MessageStatus,
