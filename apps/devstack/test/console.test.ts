@@ -37,6 +37,10 @@ describe.skipIf(!haveChromium)('the console page, in headless Chromium against n
     const printed = await browser.newPage();
     await printed.goto(stack.consoleUrl);
     await printed.locator('#chats tr', { hasText: 'sent before the page opened' }).waitFor(WAIT);
+    // Newest first, across the four rooms.
+    await expect
+      .poll(() => printed.locator('#chats tr').first().textContent(), WAIT)
+      .toContain('sent before the page opened');
     await printed.locator('#connection', { hasText: 'connected' }).waitFor(WAIT);
     expect(await printed.textContent('#who')).toContain('Demo Executive');
     // The token is taken out of the address bar (and so out of the history) at once.

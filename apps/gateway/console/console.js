@@ -110,18 +110,22 @@ function joinRooms() {
       joined.push(route.room);
       $('rooms').textContent = joined.join(', ');
       // What the room holds already, newest first, before its updates start to arrive.
-      socket.emit(events.fetchChats, { customer_type: type, page_size: 20 }, (list) => {
-        if (list.status === 1) for (const chat of [...list.chats].reverse()) showChat(chat);
+      socket.emit(events.fetchChats, { customer_type: type, page_size: 10 }, (list) => {
+        if (list.status === 1) for (const chat of list.chats) showChat(chat);
       });
     });
   }
 }
 
-/** The chat's row in the chat list, put on top with what it says now. */
+/** The chat's row in the chat list, with what it says now, in its place: the newest message first. */
 function showChat(summary) {
   document.querySelector(`#chats tr[data-chat-id="${CSS.escape(summary.chat_id)}"]`)?.remove();
-  const row = $('chats').insertRow(0);
+  const time = summary.last_message_time ?? '';
+  const rows = [...$('chats').rows];
+  const index = rows.findIndex((other) => (other.dataset.time ?? '') < time);
+  const row = $('chats').insertRow(index === -1 ? rows.length : index);
   row.dataset.chatId = summary.chat_id;
+  row.dataset.time = time;
   cell(row, summary.customer_type);
   cell(row, summary.chat_id);
   cell(row, `${summary.customer_name ?? ''} ${summary.customer}`);
