@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppProcess } from '@care-chat/testkit/tools';
 import {
@@ -124,14 +125,16 @@ export class DevTier {
 const SIGNALLED_GRACE_MS = 3000;
 
 async function stopOnce(process: AppProcess, alreadySignalled: boolean): Promise<void> {
-  if (alreadySignalled) {
-    const exited = await Promise.race([
+  const exited =
+    alreadySignalled &&
+    (await Promise.race([
       process.exited.then(() => true),
       new Promise<boolean>((resolve) => setTimeout(resolve, SIGNALLED_GRACE_MS, false)),
-    ]);
-    if (exited) return;
-  }
-  await process.stop('SIGTERM');
+    ]));
+  if (!exited) await process.stop('SIGTERM');
+  // Its last lines (`stopped`) are shown before the dev stack exits.
+  const { stdout } = process.child;
+  if (stdout !== null && !stdout.closed) await once(stdout, 'close');
 }
 
 const gatewayName = (index: number) => `gateway-${index + 1}`;
