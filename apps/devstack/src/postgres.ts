@@ -52,12 +52,13 @@ async function ensureDatabase(adminUrl: string, name: string): Promise<string> {
 }
 
 /**
- * DATABASE_URL when set; else the server on 127.0.0.1:5432 (its database `care_chat_dev`); else an embedded
+ * DATABASE_URL when set; else the server on `local` (127.0.0.1:5432; its database `care_chat_dev`); else an embedded
  * PGlite (`pglite`: undefined, when nothing answers; true, always; false, never); else what to install.
  */
 export async function findPostgres(
   configured: string | undefined,
   pglite: boolean | undefined,
+  local = LOCAL_POSTGRES,
 ): Promise<FoundPostgres> {
   const none = async () => {};
   if (configured !== undefined) {
@@ -66,14 +67,14 @@ export async function findPostgres(
     return { url: configured, origin: 'DATABASE_URL', stop: none };
   }
   if (pglite === true) return startPglite();
-  if ((await connectError(LOCAL_POSTGRES)) === null) {
-    const url = await ensureDatabase(LOCAL_POSTGRES, DEV_DATABASE);
-    return { url, origin: `database ${DEV_DATABASE} on 127.0.0.1:5432`, stop: none };
+  if ((await connectError(local)) === null) {
+    const url = await ensureDatabase(local, DEV_DATABASE);
+    return { url, origin: `database ${DEV_DATABASE} on ${new URL(local).host}`, stop: none };
   }
   if (pglite === undefined) return startPglite();
   throw new DevStackProblem(
     [
-      'no PostgreSQL: nothing answers on 127.0.0.1:5432 as user postgres, and DATABASE_URL is not set.',
+      `no PostgreSQL: nothing answers on ${new URL(local).host} as user postgres, and DATABASE_URL is not set.`,
       'Install one (Debian/Ubuntu: sudo apt-get install postgresql; macOS: brew install postgresql@16),',
       'or run one (docker run -d -p 127.0.0.1:5432:5432 -e POSTGRES_HOST_AUTH_METHOD=trust postgres:16-alpine),',
       'or set DATABASE_URL, or leave PGLITE unset for an embedded one (PGLITE=false turned it off).',
