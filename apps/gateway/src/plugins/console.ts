@@ -23,6 +23,21 @@ const contract = {
   },
 };
 
+const name = { type: 'string' } as const;
+const contractSchema = {
+  type: 'object',
+  required: ['socketPath', 'loginPath', 'routes', 'events'],
+  properties: {
+    socketPath: name,
+    loginPath: name,
+    routes: {
+      type: 'object',
+      additionalProperties: { type: 'object', required: ['room', 'event'], properties: { room: name, event: name } },
+    },
+    events: { type: 'object', additionalProperties: name },
+  },
+} as const;
+
 // The page's own files and the Socket.IO client from /ws, nothing from elsewhere.
 const CSP = "default-src 'self'; connect-src 'self' ws: wss:; style-src 'self' 'unsafe-inline'; img-src 'self' data:";
 
@@ -43,7 +58,7 @@ export default fp(
     app.get(`${CONSOLE_PATH}/console.js`, async (_request, reply) =>
       reply.type('text/javascript; charset=utf-8').send(script),
     );
-    app.get(`${CONSOLE_PATH}/contract.json`, async () => contract);
+    app.get(`${CONSOLE_PATH}/contract.json`, { schema: { response: { 200: contractSchema } } }, async () => contract);
     app.log.child({ module: 'console' }).info({ path: CONSOLE_PATH }, 'console page served (DEV_CONSOLE)');
   },
   { name: 'console', dependencies: ['config'], fastify: '5.x' },
