@@ -103,6 +103,10 @@ try {
     ].join('\n'),
   );
 } catch (error) {
+  if ((error as { code?: string }).code === 'EADDRINUSE') {
+    console.error(`dev-stack: port ${config.port} is in use (another npm start?): stop that, or set PORT to another`);
+    await stop(1);
+  }
   console.error(`dev-stack: ${error instanceof DevStackProblem ? error.message : (error as Error).stack}`);
   await stop(1);
 }
