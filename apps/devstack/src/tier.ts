@@ -30,6 +30,8 @@ export interface GatewayState {
   up: boolean;
   port: number | null;
   pid: number | null;
+  /** What the Engine.IO ids of its sessions start with: which gateway a client is on. */
+  nodeId: string | null;
 }
 
 /**
@@ -75,6 +77,7 @@ export class DevTier {
       up: node !== null,
       port: node?.port ?? null,
       pid: node?.process.child.pid ?? null,
+      nodeId: nodeIdOf(node),
     }));
   }
 
@@ -120,6 +123,11 @@ export class DevTier {
   private route(): void {
     this.balancer.setUpstreams(this.nodes.filter((node) => node !== null).map((node) => node.port));
   }
+}
+
+function nodeIdOf(node: GatewayNode | null | undefined): string | null {
+  const registered = node?.process.logs.find((line) => line.msg === 'node registered');
+  return typeof registered?.nodeId === 'string' ? registered.nodeId : null;
 }
 
 const SIGNALLED_GRACE_MS = 3000;

@@ -75,6 +75,7 @@ function connect(token) {
     $('connection').className = 'ok';
     $('socket-id').textContent = socket.id;
     log(socket.recovered ? 'reconnected, session recovered' : 'connected');
+    if (shownGateways.length > 0) showGateways(shownGateways);
     // A recovered session is back in its rooms; a new one joins them.
     if (!socket.recovered) joinRooms();
   });
@@ -246,13 +247,21 @@ async function showDevStack() {
   showGateways(state.gateways);
 }
 
+let shownGateways = [];
+
 function showGateways(gateways) {
+  shownGateways = gateways;
   $('gateways').replaceChildren();
+  // Engine.IO session ids start with the id of the gateway that holds them.
+  const sid = socket?.connected ? socket.io.engine.id : '';
   for (const gateway of gateways) {
     const row = $('gateways').insertRow();
     row.dataset.gateway = gateway.name;
+    const mine = gateway.up && gateway.nodeId !== null && sid.startsWith(gateway.nodeId);
+    row.dataset.mine = String(mine);
     cell(row, gateway.name);
     cell(row, gateway.up ? `up on :${gateway.port} (pid ${gateway.pid})` : 'down', gateway.up ? 'ok' : 'bad');
+    cell(row, mine ? "← this page's socket" : '', 'muted');
     for (const action of ['kill', 'restart']) {
       const button = document.createElement('button');
       button.textContent = action;
