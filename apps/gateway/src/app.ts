@@ -5,6 +5,7 @@ import api from './plugins/api.js';
 import auth from './plugins/auth.js';
 import cluster from './plugins/cluster.js';
 import config from './plugins/config.js';
+import devConsole from './plugins/console.js';
 import cors from './plugins/cors.js';
 import customers from './plugins/customers.js';
 import docs from './plugins/docs.js';
@@ -22,10 +23,12 @@ import postgres from './plugins/postgres.js';
 import presence from './plugins/presence.js';
 import queue from './plugins/queue.js';
 import redis from './plugins/redis.js';
+import requestIdHeader from './plugins/request-id.js';
 import socket from './plugins/socket.js';
 import stats from './plugins/stats.js';
 import templates from './plugins/templates.js';
 import webhook from './plugins/webhook.js';
+import { requestId } from './request-id.js';
 import { RequestLog } from './request-log.js';
 
 /** A gateway node: the plugins composed, ready to listen. */
@@ -33,6 +36,7 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
   const app = Fastify({
     loggerInstance: logger,
     logController: new RequestLog(),
+    genReqId: requestId,
     // Plugins wait up to STARTUP_TIMEOUT_MS for Redis and PostgreSQL; our own message must win.
     pluginTimeout: gatewayConfig.startupTimeoutMs * 2 + 5000,
     // A request (headers and body) must arrive whole in time, or it gets 408 and its connection is closed:
@@ -45,6 +49,7 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
     ajv: { customOptions: { allowUnionTypes: true } },
   });
   await app.register(config, { config: gatewayConfig });
+  await app.register(requestIdHeader);
   await app.register(drain);
   await app.register(errors);
   await app.register(cors);
@@ -69,5 +74,6 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
   await app.register(notes);
   await app.register(templates);
   await app.register(executives);
+  await app.register(devConsole);
   return app;
 }

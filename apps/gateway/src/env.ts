@@ -8,7 +8,15 @@ import {
   parseWhatsAppNumbers,
 } from '@care-chat/contract';
 import { DEFAULT_RECOVERY_WINDOW_MS } from '@care-chat/realtime';
-import { type EnvSource, env, type Field, LOG_LEVELS, parseEnv, secretProblem } from '@care-chat/runtime';
+import {
+  type EnvSource,
+  env,
+  type Field,
+  LOG_LEVELS,
+  logPrettyField,
+  parseEnv,
+  secretProblem,
+} from '@care-chat/runtime';
 import { MEDIA_LINK_VARIABLES, mediaLinkProblems, mediaSignerOf, signedMediaUrl } from '@care-chat/store';
 import proxyAddr from '@fastify/proxy-addr';
 import { InternalNetwork, PRIVATE_NETWORK, parseCidr } from './cluster/internal-network.js';
@@ -125,6 +133,7 @@ const spec = {
   WHATSAPP_VERIFY_TOKEN: env.requiredString(),
   CORS_ORIGINS: corsOrigins,
   LOG_LEVEL: env.oneOf(LOG_LEVELS, 'info'),
+  LOG_PRETTY: logPrettyField,
   SOCKET_MAX_PAYLOAD_BYTES: env.integer(64 * 1024, 1024, 16 * 1024 * 1024),
   RECOVERY_WINDOW_MS: env.integer(DEFAULT_RECOVERY_WINDOW_MS, 1000, 24 * 3600 * 1000),
   ROOMS_KEPT_MS: env.integer(12 * 3600 * 1000, 0, 7 * 24 * 3600 * 1000),
@@ -165,6 +174,8 @@ const spec = {
   REPLY_REPEAT_MS: env.integer(5000, 0, 60_000),
   PRESENCE_GRACE_MS: env.integer(30_000, 0, 24 * 3600 * 1000),
   PRESENCE_LEASE_MS: env.integer(10_000, 300, 600_000),
+  NODE_ENV: env.optionalString(),
+  DEV_CONSOLE: optionalBoolean,
 };
 
 function checkJwtKey(values: { JWT_SECRET: string | undefined; JWT_PUBLIC_KEY: string | undefined }): string[] {
@@ -280,6 +291,7 @@ export function loadConfig(source: EnvSource) {
     whatsapp: Object.freeze({ appSecret: raw.WHATSAPP_APP_SECRET, verifyToken: raw.WHATSAPP_VERIFY_TOKEN }),
     corsOrigins: raw.CORS_ORIGINS,
     logLevel: raw.LOG_LEVEL,
+    logPretty: raw.LOG_PRETTY,
     socketMaxPayloadBytes: raw.SOCKET_MAX_PAYLOAD_BYTES,
     recoveryWindowMs: raw.RECOVERY_WINDOW_MS,
     roomsKeptMs: raw.ROOMS_KEPT_MS,
@@ -335,6 +347,8 @@ export function loadConfig(source: EnvSource) {
     serviceTokens: raw.SERVICE_TOKENS,
     // The same reply from the same executive again within this long is a double click, stored and sent once.
     replyRepeatMs: raw.REPLY_REPEAT_MS,
+    // The console page (and the Socket.IO client it loads): for development, so off in production unless asked.
+    devConsole: raw.DEV_CONSOLE ?? raw.NODE_ENV !== 'production',
   });
 }
 

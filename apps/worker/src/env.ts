@@ -5,7 +5,7 @@ import {
   parseWhatsAppNumbers,
 } from '@care-chat/contract';
 import { DEFAULT_RECOVERY_WINDOW_MS } from '@care-chat/realtime';
-import { type EnvSource, env, LOG_LEVELS, parseEnv } from '@care-chat/runtime';
+import { type EnvSource, env, LOG_LEVELS, logPrettyField, parseEnv } from '@care-chat/runtime';
 import { MEDIA_LINK_VARIABLES, mediaLinkProblems, mediaSignerOf, signedMediaUrl } from '@care-chat/store';
 
 /** Minutes after which an unanswered customer message raises an alert: positive, up to a day, fractions allowed. */
@@ -26,6 +26,7 @@ const spec = {
   WHATSAPP_NUMBERS: parseWhatsAppNumbers,
   DEFAULT_CUSTOMER_TYPE: env.oneOf(CUSTOMER_TYPES, 'Customer'),
   LOG_LEVEL: env.oneOf(LOG_LEVELS, 'info'),
+  LOG_PRETTY: logPrettyField,
   RECOVERY_WINDOW_MS: env.integer(DEFAULT_RECOVERY_WINDOW_MS, 1000, 24 * 3600 * 1000),
   WORKER_CONCURRENCY: env.integer(48, 1, 512),
   WORKER_LOCK_MS: env.integer(15_000, 1000, 600_000),
@@ -62,6 +63,7 @@ export function loadConfig(source: EnvSource) {
     customerTypeByNumber: raw.WHATSAPP_NUMBERS,
     defaultCustomerType: raw.DEFAULT_CUSTOMER_TYPE,
     logLevel: raw.LOG_LEVEL,
+    logPretty: raw.LOG_PRETTY,
     recoveryWindowMs: raw.RECOVERY_WINDOW_MS,
     concurrency: raw.WORKER_CONCURRENCY,
     lockMs: raw.WORKER_LOCK_MS,

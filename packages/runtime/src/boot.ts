@@ -7,19 +7,22 @@ import { exitOnFatalError } from './shutdown.js';
  * The first steps of every process: a root logger, fatal errors logged, configuration parsed. A bad
  * configuration exits 1 before anything connects, with one line naming every bad variable.
  */
-export function boot<C extends { logLevel: Logger['level'] }>(
+export function boot<C extends { logLevel: Logger['level']; logPretty?: boolean }>(
   service: string,
   load: () => C,
 ): { log: Logger; config: C } {
-  const log = createLogger(service, 'info');
-  exitOnFatalError(log);
+  let config: C;
   try {
-    const config = load();
-    log.level = config.logLevel;
-    return { log, config };
+    config = load();
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    log.fatal({ problems: error.problems }, error.message);
+    // No configuration to take the log's form from: JSON, which every collector reads.
+    const log = createLogger(service, 'info');
+    if (!(error instanceof ConfigError)) log.fatal({ err: error }, 'start-up failed');
+    else log.fatal({ problems: error.problems }, error.message);
     process.exit(1);
   }
+  const log = createLogger(service, 'info', undefined, config.logPretty === true);
+  log.level = config.logLevel;
+  exitOnFatalError(log);
+  return { log, config };
 }

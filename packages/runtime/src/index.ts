@@ -10,6 +10,7 @@ export {
   secretProblem,
 } from './env.js';
 export { createLogger, type Log, redactUrl } from './logger.js';
+export { logPrettyField, prettyDestination, prettyLine } from './pretty.js';
 export { attachHealthLogging, createRedis, redisAddress } from './redis.js';
 export { persistenceWarning, type RedisPersistence, watchRedisPersistence } from './redis-persistence.js';
 export { exitOnFatalError, onShutdownSignal } from './shutdown.js';

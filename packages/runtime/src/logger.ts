@@ -8,6 +8,7 @@ import {
   pino,
 } from 'pino';
 import type { LogLevel } from './env.js';
+import { prettyDestination } from './pretty.js';
 
 /** What modules need of a logger; Fastify's `app.log` and a pino root logger both are one. */
 export interface Log
@@ -30,9 +31,14 @@ interface LoggedRequest {
 
 /**
  * One root logger per process; modules take children of it. Secrets are redacted at every level.
- * Writes to stdout unless given another destination.
+ * Writes JSON lines to stdout unless given another destination; `pretty`, readable lines (for a terminal).
  */
-export function createLogger(service: string, level: LogLevel, destination?: DestinationStream): Logger {
+export function createLogger(
+  service: string,
+  level: LogLevel,
+  destination?: DestinationStream,
+  pretty = false,
+): Logger {
   const options: LoggerOptions = {
     name: service,
     level,
@@ -59,5 +65,6 @@ export function createLogger(service: string, level: LogLevel, destination?: Des
       req: (req: LoggedRequest) => ({ method: req.method, url: redactUrl(req.url ?? ''), ip: req.ip }),
     },
   };
+  if (pretty) return pino(options, prettyDestination(destination ?? 1));
   return destination === undefined ? pino(options) : pino(options, destination);
 }

@@ -9,27 +9,22 @@
 import { parseArgs } from 'node:util';
 import { CUSTOMER_TYPES } from '@care-chat/contract';
 import { FakeGraph } from './fake-graph/fake-graph.js';
+import { SAMPLE_MEDIA } from './fake-graph/sample-media.js';
 import { SAMPLE_BUSINESS_ACCOUNTS, sampleTemplates } from './fake-graph/templates-route.js';
+import { LOCAL_SECRETS } from './local-secrets.js';
 import { SAMPLE_NUMBERS } from './whatsapp-webhooks.js';
-
-// A 1×1 PNG.
-const SAMPLE_IMAGE = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
-  'base64',
-);
-const SAMPLE_MEDIA_ID = '1122334455667788';
 
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '4010' },
     host: { type: 'string', default: '127.0.0.1' },
-    token: { type: 'string', default: process.env.WHATSAPP_ACCESS_TOKEN ?? 'local-access-token' },
+    token: { type: 'string', default: process.env.WHATSAPP_ACCESS_TOKEN ?? LOCAL_SECRETS.WHATSAPP_ACCESS_TOKEN },
   },
 });
 const fake = await FakeGraph.start({ token: values.token, port: Number(values.port), host: values.host });
-fake.addMedia({ id: SAMPLE_MEDIA_ID, mimeType: 'image/png', bytes: SAMPLE_IMAGE });
+fake.addMedia(SAMPLE_MEDIA);
 for (const type of CUSTOMER_TYPES) fake.templates.set(SAMPLE_BUSINESS_ACCOUNTS[type], sampleTemplates(type));
-console.log(`fake WhatsApp Cloud API at ${fake.baseUrl} (token "${values.token}"), sample image id ${SAMPLE_MEDIA_ID}`);
+console.log(`fake WhatsApp Cloud API at ${fake.baseUrl} (token "${values.token}"), sample image id ${SAMPLE_MEDIA.id}`);
 console.log(`  WHATSAPP_API_BASE_URL=${fake.baseUrl} WHATSAPP_ACCESS_TOKEN=${values.token}`);
 console.log(
   `  WHATSAPP_NUMBERS='${JSON.stringify(SAMPLE_NUMBERS)}' WHATSAPP_BUSINESS_ACCOUNTS='${JSON.stringify(SAMPLE_BUSINESS_ACCOUNTS)}'`,

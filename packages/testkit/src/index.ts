@@ -33,6 +33,7 @@ export {
   sampleTemplates,
 } from './fake-graph/templates-route.js';
 export { fixtureNames, readFixture } from './fixtures.js';
+export { freePort } from './free-port.js';
 export { type GatewayNode, serviceEnv, startGateway, startWorker, uniquePrefix } from './gateway.js';
 export { malformedPayloads, type PayloadCase, validRequests } from './payload-cases.js';
 export { AppProcess, type LogLine, repoRoot, startNode } from './process.js';

@@ -78,17 +78,27 @@ export class AppProcess {
   }
 }
 
+export interface StartOptions {
+  /**
+   * A process group of its own, so a terminal's Ctrl-C (sent to the whole foreground group) reaches only the
+   * parent, which then stops it once, in order, rather than it getting the signal twice.
+   */
+  ownProcessGroup?: boolean;
+}
+
 /** `nodeFlags` go to node itself (`--cpu-prof`, which NODE_OPTIONS refuses), `args` to the script. */
 export function startNode(
   script: string,
   env: Record<string, string>,
   args: readonly string[] = [],
   nodeFlags: readonly string[] = [],
+  options: StartOptions = {},
 ): AppProcess {
   const child = spawn(process.execPath, [...nodeFlags, fileURLToPath(new URL(script, `file://${repoRoot}`)), ...args], {
     cwd: repoRoot,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.ownProcessGroup === true,
   });
   return new AppProcess(child);
 }

@@ -1,5 +1,11 @@
-import { createServer, request, type Server } from 'node:http';
+import { createServer, type IncomingMessage, request, type Server, type ServerResponse } from 'node:http';
 import { relayUpgrade } from '@care-chat/runtime';
+
+export interface BalancerOptions {
+  port?: number;
+  host?: string;
+  answer?: (req: IncomingMessage, res: ServerResponse) => boolean;
+}
 
 /**
  * An HTTP load balancer without sticky sessions, as Railway's: each request, and each WebSocket upgrade,
@@ -14,10 +20,15 @@ export class RandomBalancer {
     private upstreams: number[],
   ) {}
 
-  static async start(upstreams: number[]): Promise<RandomBalancer> {
+  /**
+   * `answer` may take a request for itself (the dev stack's control routes) by returning true; the rest
+   * go to a replica.
+   */
+  static async start(upstreams: number[], options: BalancerOptions = {}): Promise<RandomBalancer> {
     const server = createServer();
     const balancer = new RandomBalancer(server, upstreams);
     server.on('request', (req, res) => {
+      if (options.answer?.(req, res) === true) return;
       const port = balancer.pick();
       const upstream = request({ host: '127.0.0.1', port, method: req.method, path: req.url, headers: req.headers });
       upstream.on('response', (answer) => {
@@ -33,7 +44,10 @@ export class RandomBalancer {
     server.on('upgrade', (req, socket, head) =>
       relayUpgrade(req, socket, head, { host: '127.0.0.1', port: balancer.pick() }),
     );
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', resolve);
+    });
     return balancer;
   }
 

@@ -1,9 +1,12 @@
 /**
  * Sends one signed inbound text webhook to a running gateway, so a person can watch the room update arrive:
- *   WHATSAPP_APP_SECRET=… node packages/testkit/dist/simulate.js --type Vendor --text "Where is my cab?"
+ *   npm run simulate -- --type Vendor --text "Where is my cab?"
+ * Its defaults are the dev stack's (`npm start`): http://127.0.0.1:3000, the local app secret, the sample
+ * numbers; GATEWAY_URL, WHATSAPP_APP_SECRET and WHATSAPP_NUMBERS point it at another tier.
  */
 import { parseArgs } from 'node:util';
 import { CUSTOMER_TYPES, isCustomerType } from '@care-chat/contract';
+import { LOCAL_SECRETS } from './local-secrets.js';
 import { newWamid, postWebhook, SAMPLE_NUMBERS, textWebhook } from './whatsapp-webhooks.js';
 
 function fail(message: string): never {
@@ -39,14 +42,13 @@ function numberMap(): Record<string, unknown> {
 }
 
 const args = parseCli();
-const appSecret = process.env.WHATSAPP_APP_SECRET;
-if (!appSecret) fail('WHATSAPP_APP_SECRET is not set; export the secret the gateway was started with');
+const appSecret = process.env.WHATSAPP_APP_SECRET || LOCAL_SECRETS.WHATSAPP_APP_SECRET;
 const type = args.type;
 if (!isCustomerType(type)) fail(`--type must be one of ${CUSTOMER_TYPES.join(', ')}, not ${type}`);
 
 const mapped = numberMap()[type];
 const phoneNumberId = typeof mapped === 'string' && mapped !== '' ? mapped : SAMPLE_NUMBERS[type];
-if (phoneNumberId !== mapped) {
+if (process.env.WHATSAPP_NUMBERS && phoneNumberId !== mapped) {
   console.log(`note: WHATSAPP_NUMBERS has no ${type}; using ${phoneNumberId}, which the worker must map to ${type}`);
 }
 

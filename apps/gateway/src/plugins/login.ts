@@ -11,7 +11,7 @@ import { createTokenSigner } from '../auth/token-signer.js';
 import { createTokenVerifier } from '../auth/token-verifier.js';
 import { type HttpFailure, LoginFailure } from '../errors.js';
 
-const LOGIN_PATH = '/api/auth/login';
+export const LOGIN_PATH = '/api/auth/login';
 const REFRESH_PATH = '/api/auth/refresh';
 const LOGOUT_PATH = '/api/auth/logout';
 

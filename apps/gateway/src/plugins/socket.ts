@@ -40,7 +40,8 @@ export default fp(
     );
     const io: GatewayServer = new Server(app.server, {
       path: SOCKET_PATH,
-      serveClient: false,
+      // The console page loads the client from here (`/ws/socket.io.min.js`); nothing else needs it.
+      serveClient: config.devConsole,
       maxHttpBufferSize: config.socketMaxPayloadBytes,
       cors: { origin: config.corsOrigins.includes('*') ? '*' : [...config.corsOrigins] },
       adapter: streamAdapter({
@@ -75,7 +76,7 @@ export default fp(
         });
       },
     });
-    const checkToken = authenticate(app.authenticateToken);
+    const checkToken = authenticate(app.authenticateToken, log.child({ module: 'handshake' }));
     io.use((socket, next) =>
       checkToken(socket, (err) => {
         if (err !== undefined) app.metrics.connectErrors.inc({ code: refusalCode(err) });

@@ -7,10 +7,12 @@ import type { GatewaySocket } from './types.js';
 
 /**
  * Socket.IO middleware: a socket without a valid token of a live login never connects. The client gets
- * `connect_error` with message `unauthorized` and `data.code` saying why. A session recovered with
- * another executive's token keeps none of its rooms, so nothing it missed reaches them.
+ * `connect_error` with message `unauthorized` and `data.code` saying why, and the refusal is logged with
+ * that code and the client's address, never the token (which is in the handshake's URL too: not logged).
+ * A session recovered with another executive's token keeps none of its rooms, so nothing it missed
+ * reaches them.
  */
-export function authenticate(authenticateToken: (token: string | undefined) => Promise<Executive>) {
+export function authenticate(authenticateToken: (token: string | undefined) => Promise<Executive>, log: Log) {
   return async (socket: GatewaySocket, next: (err?: ExtendedError) => void) => {
     try {
       // Restored with the session: the executive whose it was.
@@ -20,6 +22,8 @@ export function authenticate(authenticateToken: (token: string | undefined) => P
       next();
     } catch (error) {
       if (!(error instanceof AuthError)) return next(error as Error);
+      const { address, headers } = socket.handshake;
+      log.info({ code: error.code, address, userAgent: headers['user-agent'] }, 'handshake refused');
       const refusal: ExtendedError = Object.assign(new Error(error.message), { data: { code: error.code } });
       next(refusal);
     }
