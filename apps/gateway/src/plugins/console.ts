@@ -52,13 +52,15 @@ export default fp(
     const file = (name: string) => readFileSync(new URL(name, PAGE_DIR), 'utf8');
     const page = file('index.html');
     const script = file('console.js');
-    app.get(CONSOLE_PATH, async (_request, reply) =>
+    // A page for development, not part of the API: left out of the OpenAPI document.
+    const hidden = { schema: { hide: true } };
+    app.get(CONSOLE_PATH, hidden, async (_request, reply) =>
       reply.type('text/html; charset=utf-8').header('content-security-policy', CSP).send(page),
     );
-    app.get(`${CONSOLE_PATH}/console.js`, async (_request, reply) =>
+    app.get(`${CONSOLE_PATH}/console.js`, hidden, async (_request, reply) =>
       reply.type('text/javascript; charset=utf-8').send(script),
     );
-    app.get(`${CONSOLE_PATH}/contract.json`, { schema: { response: { 200: contractSchema } } }, async () => contract);
+    app.get(`${CONSOLE_PATH}/contract.json`, { schema: { hide: true, response: { 200: contractSchema } } }, async () => contract);
     app.log.child({ module: 'console' }).info({ path: CONSOLE_PATH }, 'console page served (DEV_CONSOLE)');
   },
   { name: 'console', dependencies: ['config'], fastify: '5.x' },
