@@ -62,7 +62,7 @@ export default fp(
         });
       },
     });
-    io.use(authenticate(app.authenticateToken, log.child({ module: 'handshake' })));
+    io.use(authenticate(app.authenticateToken, log.child({ module: 'handshake' }), config.trustProxy));
     io.on('connection', (socket) => {
       onConnection(
         socket,
