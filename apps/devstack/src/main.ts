@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { CUSTOMER_TYPES } from '@care-chat/contract';
-import { ConfigError, createLogger } from '@care-chat/runtime';
+import { ConfigError, createLogger, redisAddress } from '@care-chat/runtime';
 import { controlRoutes } from './control.js';
 import { DEMO_EXECUTIVE, demoToken } from './demo-executive.js';
 import { DEV_STACK_VARIABLES, type DevStackConfig, loadDevStackConfig } from './env.js';
@@ -65,7 +65,8 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
 
 try {
   redis = await findRedis(config.redisUrl);
-  say(`Redis: ${redis.url} (${redis.origin})`);
+  // Addresses only: a URL may hold a password.
+  say(`Redis: ${redisAddress(redis.url)} (${redis.origin})`);
   postgres = await findPostgres(config.databaseUrl, config.pglite);
   say(`PostgreSQL: ${new URL(postgres.url).host}${new URL(postgres.url).pathname} (${postgres.origin})`);
   await prepareDatabase(postgres.url, config.demoPassword, createLogger('dev-stack', 'warn'));

@@ -20,7 +20,7 @@ const control = (path: string, init: RequestInit = {}) =>
   fetch(`${stack.url}/_devstack${path}`, { ...init, headers: { 'x-dev-stack': '1', ...init.headers } });
 
 interface DevStackState {
-  gateways: { index: number; up: boolean; port: number | null; pid: number | null }[];
+  gateways: { index: number; up: boolean; port: number | null; pid: number | null; nodeId: string | null }[];
 }
 
 describe('npm start', () => {
@@ -46,7 +46,7 @@ describe('npm start', () => {
     expect((await update).customer_type).toBe('Partner');
   });
 
-  it('kills a gateway and starts it again, and the dashboard gets its updates throughout', async () => {
+  it("kills the dashboard's gateway and starts it again: the dashboard recovers and gets its updates throughout", async () => {
     const client = await connectDashboard(stack.url, token);
     const { room, event } = routeOf('Vendor');
     await request(client, ClientEvent.JoinRoom, { room });
@@ -62,8 +62,15 @@ describe('npm start', () => {
 
     // As a dashboard in use: it has had an update (a session saved, an offset to recover from).
     await simulate('before a gateway is killed');
-    const killed = (await (await control('/gateways/0/kill', { method: 'POST' })).json()) as DevStackState;
-    expect(killed.gateways.map((gateway) => gateway.up)).toEqual([false, true]);
+    // The gateway holding the client: its Engine.IO id starts with that gateway's node id.
+    const before = (await (await control('/state')).json()) as DevStackState;
+    const holder = before.gateways.findIndex((gateway) => client.io.engine.id.startsWith(gateway.nodeId ?? '-'));
+    expect(holder).toBeGreaterThanOrEqual(0);
+    const reconnected = new Promise((resolve) => client.once('connect', () => resolve(client.recovered)));
+    const killed = (await (await control(`/gateways/${holder}/kill`, { method: 'POST' })).json()) as DevStackState;
+    expect(killed.gateways.filter((gateway) => gateway.up)).toHaveLength(1);
+    expect(killed.gateways[holder]?.up).toBe(false);
+    expect(await reconnected).toBe(true);
     await simulate('while one gateway is down');
     await until(
       () => fetch(`${stack.url}/api/health/ready`).then((answer) => answer.status),
@@ -71,7 +78,9 @@ describe('npm start', () => {
       'readiness with one gateway',
     );
 
-    const restarted = (await (await control('/gateways/0/restart', { method: 'POST' })).json()) as DevStackState;
+    const restarted = (await (
+      await control(`/gateways/${holder}/restart`, { method: 'POST' })
+    ).json()) as DevStackState;
     expect(restarted.gateways.map((gateway) => gateway.up)).toEqual([true, true]);
     await simulate('after the restart');
   });

@@ -62,6 +62,20 @@ describe('refused handshakes', () => {
   });
 });
 
+describe('refused handshakes behind a proxy', () => {
+  it("are logged with the client's address, not the proxy's", async () => {
+    const behind = await startGateway(prefix, { TRUST_PROXY: '1' });
+    try {
+      const refusal = await refusalOf(behind.url, undefined, { extraHeaders: { 'x-forwarded-for': '203.0.113.9' } });
+      expect(refusal.data?.code).toBe('missing_token');
+      const line = await behind.process.waitForLog((l) => l.msg === 'handshake refused');
+      expect(line.address).toBe('203.0.113.9');
+    } finally {
+      await behind.process.stop();
+    }
+  });
+});
+
 describe('LOG_PRETTY', () => {
   it('makes a gateway write readable lines instead of JSON', async () => {
     const gateway = startNode('apps/gateway/dist/main.js', {

@@ -76,7 +76,7 @@ export default fp(
         });
       },
     });
-    const checkToken = authenticate(app.authenticateToken, log.child({ module: 'handshake' }));
+    const checkToken = authenticate(app.authenticateToken, log.child({ module: 'handshake' }), config.trustProxy);
     io.use((socket, next) =>
       checkToken(socket, (err) => {
         if (err !== undefined) app.metrics.connectErrors.inc({ code: refusalCode(err) });

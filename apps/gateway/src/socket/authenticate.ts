@@ -1,6 +1,8 @@
 import type { Executive } from '@care-chat/contract';
 import type { Log } from '@care-chat/runtime';
+import proxyAddr from '@fastify/proxy-addr';
 import type { ExtendedError } from 'socket.io';
+import type { TrustedProxy } from '../env.js';
 import { AuthError } from '../errors.js';
 import { handshakeToken } from './handshake-token.js';
 import type { GatewaySocket } from './types.js';
@@ -12,7 +14,11 @@ import type { GatewaySocket } from './types.js';
  * A session recovered with another executive's token keeps none of its rooms, so nothing it missed
  * reaches them.
  */
-export function authenticate(authenticateToken: (token: string | undefined) => Promise<Executive>, log: Log) {
+export function authenticate(
+  authenticateToken: (token: string | undefined) => Promise<Executive>,
+  log: Log,
+  trust: TrustedProxy,
+) {
   return async (socket: GatewaySocket, next: (err?: ExtendedError) => void) => {
     try {
       // Restored with the session: the executive whose it was.
@@ -22,8 +28,9 @@ export function authenticate(authenticateToken: (token: string | undefined) => P
       next();
     } catch (error) {
       if (!(error instanceof AuthError)) return next(error as Error);
-      const { address, headers } = socket.handshake;
-      log.info({ code: error.code, address, userAgent: headers['user-agent'] }, 'handshake refused');
+      // The client's address as the handshake limit takes it: behind a proxy, not the proxy's.
+      const address = proxyAddr(socket.request, trust);
+      log.info({ code: error.code, address, userAgent: socket.handshake.headers['user-agent'] }, 'handshake refused');
       const refusal: ExtendedError = Object.assign(new Error(error.message), { data: { code: error.code } });
       next(refusal);
     }
