@@ -1,6 +1,7 @@
 import type { Log } from '@care-chat/runtime';
 import Fastify from 'fastify';
 import type { GatewayConfig } from './env.js';
+import adminUi from './plugins/admin-ui.js';
 import api from './plugins/api.js';
 import auth from './plugins/auth.js';
 import cluster from './plugins/cluster.js';
@@ -18,6 +19,7 @@ import metrics from './plugins/metrics.js';
 import notes from './plugins/notes.js';
 import postgres from './plugins/postgres.js';
 import queue from './plugins/queue.js';
+import queueUi from './plugins/queue-ui.js';
 import redis from './plugins/redis.js';
 import socket from './plugins/socket.js';
 import stats from './plugins/stats.js';
@@ -63,5 +65,7 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
   await app.register(customers);
   await app.register(notes);
   await app.register(templates);
+  await app.register(adminUi);
+  await app.register(queueUi);
   return app;
 }

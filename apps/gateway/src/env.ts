@@ -162,6 +162,8 @@ const spec = {
   ...MEDIA_LINK_VARIABLES,
   SERVICE_TOKENS: env.secrets(),
   DOCS_ENABLED: env.boolean(false),
+  ADMIN_UI_ENABLED: env.boolean(false),
+  QUEUE_UI_ENABLED: env.boolean(false),
 };
 
 function checkJwtKey(values: { JWT_SECRET: string | undefined; JWT_PUBLIC_KEY: string | undefined }): string[] {
@@ -299,6 +301,8 @@ export function loadConfig(source: EnvSource) {
     // Unset: no /metrics route at all.
     metricsToken: raw.METRICS_TOKEN,
     docsEnabled: raw.DOCS_ENABLED,
+    adminUiEnabled: raw.ADMIN_UI_ENABLED,
+    queueUiEnabled: raw.QUEUE_UI_ENABLED,
     login: Object.freeze({
       enabled: raw.LOGIN_ENABLED ?? raw.JWT_PUBLIC_KEY === undefined,
       accessTtlS: raw.ACCESS_TOKEN_TTL_S,
