@@ -113,10 +113,15 @@ describe('the Socket.IO Admin UI', () => {
     expect((await fetch(`${off.url}/admin/socket.io/`)).status).toBe(404);
   });
 
-  it('serves its client from the gateway', async () => {
+  it('serves its client from the gateway, told the path', async () => {
     const page = await fetch(`${a.url}/admin/socket.io/`);
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('<title>Socket.IO Admin UI</title>');
+    const html = await page.text();
+    expect(html).toContain('<title>Socket.IO Admin UI</title>');
+    // Told where Socket.IO answers here, unless the admin set another path before.
+    expect(html).toContain(`localStorage.getItem("path")||localStorage.setItem("path","${SOCKET_PATH}")`);
+    const script = /src="(js\/app\.[^"]+\.js)"/.exec(html)?.[1];
+    expect((await fetch(`${a.url}/admin/socket.io/${script}`)).status).toBe(200);
   });
 
   it('refuses /admin to anyone but an executive with role admin', async () => {

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
+import { SOCKET_PATH } from '@care-chat/contract';
 import proxyAddr from '@fastify/proxy-addr';
 import fastifyStatic from '@fastify/static';
 import { instrument } from '@socket.io/admin-ui';
@@ -14,6 +16,18 @@ const ADMIN_NAMESPACE = '/admin';
 const ADMIN_UI_PATH = '/admin/socket.io/';
 
 const uiRoot = join(dirname(createRequire(import.meta.url).resolve('@socket.io/admin-ui/package.json')), 'ui/dist');
+
+/**
+ * The client's page, told our Socket.IO path: it keeps its connection settings in localStorage and would
+ * otherwise offer `/socket.io`, where nothing answers. A path the admin chose before is left alone.
+ */
+function indexPage(): string {
+  const path = JSON.stringify(SOCKET_PATH);
+  const defaults = `<script>localStorage.getItem("path")||localStorage.setItem("path",${path})</script>`;
+  const page = readFileSync(join(uiRoot, 'index.html'), 'utf8');
+  if (!page.includes('<head>')) throw new Error('@socket.io/admin-ui: its index.html has no <head> to set the path in');
+  return page.replace('<head>', `<head>${defaults}`);
+}
 
 /**
  * With ADMIN_UI_ENABLED, the Socket.IO Admin UI (`@socket.io/admin-ui`) on the gateway's server: its
@@ -56,7 +70,11 @@ export default fp(
       // Two gateways on one host must not show as one server.
       serverId: `${hostname()}#${process.pid}`,
     });
-    await app.register(fastifyStatic, { root: uiRoot, prefix: ADMIN_UI_PATH, schemaHide: true });
+    const page = indexPage();
+    app.get(ADMIN_UI_PATH, { schema: { hide: true } }, async (_request, reply) =>
+      reply.type('text/html; charset=utf-8').send(page),
+    );
+    await app.register(fastifyStatic, { root: uiRoot, prefix: ADMIN_UI_PATH, index: false, schemaHide: true });
     app.addHook('onClose', async () => {
       admin.adapter.close();
     });
