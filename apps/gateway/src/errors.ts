@@ -117,6 +117,8 @@ export const AccessFailure = {
 /** Why an admin view (`/admin/*`) said no, besides the login's own refusals. */
 export const AdminFailure = {
   notAdmin: () => new HttpFailure(401, 'not_admin', 'Only an executive with role admin may see this'),
+  unchecked: () =>
+    new HttpFailure(503, 'admin_check_failed', 'The credentials could not be checked now: try again shortly'),
 } as const;
 
 /** Why `/api/auth/*` said no. */

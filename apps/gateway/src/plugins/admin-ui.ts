@@ -8,7 +8,8 @@ import fastifyStatic from '@fastify/static';
 import { instrument } from '@socket.io/admin-ui';
 import fp from 'fastify-plugin';
 import type { ExtendedError, Server } from 'socket.io';
-import { adminCheckFor } from '../auth/admin-check.js';
+import { type AdminVerdict, adminCheckFor } from '../auth/admin-check.js';
+import { AdminFailure } from '../errors.js';
 
 /** The namespace the Admin UI connects to. */
 const ADMIN_NAMESPACE = '/admin';
@@ -46,20 +47,19 @@ export default fp(
     // The admin namespace has its own events, none of the dashboard's.
     const io = app.io as unknown as Server;
     const admin = io.of(ADMIN_NAMESPACE);
-    admin.use((socket, next) => {
+    admin.use(async (socket, next) => {
       const { username, password } = socket.handshake.auth as { username?: unknown; password?: unknown };
-      check.check(username, password, proxyAddr(socket.request, config.trustProxy)).then(
-        (verdict) => {
-          if ('adminid' in verdict) return next();
-          const { error, message } = verdict.refused;
-          app.metrics.connectErrors.inc({ code: error });
-          const refusal: ExtendedError = Object.assign(new Error(message), {
-            data: { code: error, retryAfter: verdict.refused.retryAfter },
-          });
-          next(refusal);
-        },
-        (err: unknown) => next(err as Error),
-      );
+      const address = proxyAddr(socket.request, config.trustProxy);
+      const verdict = await check.check(username, password, address).catch((err: unknown): AdminVerdict => {
+        // PostgreSQL or Redis away: the client is told no more than that.
+        log.warn({ err }, 'admin credentials not checked');
+        return { refused: AdminFailure.unchecked() };
+      });
+      if ('adminid' in verdict) return next();
+      const { error, message, retryAfter } = verdict.refused;
+      app.metrics.connectErrors.inc({ code: error });
+      const refusal: ExtendedError = Object.assign(new Error(message), { data: { code: error, retryAfter } });
+      next(refusal);
     });
     instrument(io, {
       namespaceName: ADMIN_NAMESPACE,

@@ -54,7 +54,11 @@ export default fp(
     board.setBasePath(QUEUE_UI_PATH);
     await app.register(async (scope) => {
       scope.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-        const verdict = await verdictOf(request);
+        const verdict = await verdictOf(request).catch((err: unknown): AdminVerdict => {
+          // Answered here: the board's own error handler would show the error's message to anyone.
+          log.warn({ err }, 'admin credentials not checked');
+          return { refused: AdminFailure.unchecked() };
+        });
         if ('adminid' in verdict) return;
         const { refused } = verdict;
         if (refused.retryAfter !== undefined) reply.header('retry-after', refused.retryAfter);
