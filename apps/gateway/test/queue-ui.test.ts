@@ -82,18 +82,25 @@ describe('bull-board at /admin/queues', () => {
     const executive = await newAdmin(db, { role: 'executive' });
     const disabled = await newAdmin(db);
     await disableExecutive(db, disabled);
-    for (const path of [BOARD, `${BOARD}/api/queues`, `${BOARD}/static/favicon-32x32.png`]) {
+    const api = `${BOARD}/api/queues`;
+    await expectRefused(await get(on, api), 'wrong_credentials');
+    await expectRefused(await get(on, api, basic(executive, 'wrong password')), 'wrong_credentials');
+    await expectRefused(await get(on, api, basic(`nobody-${randomUUID()}`)), 'wrong_credentials');
+    await expectRefused(await get(on, api, basic(disabled)), 'wrong_credentials');
+    await expectRefused(await get(on, api, basic(executive)), 'not_admin');
+    await expectRefused(await get(on, api, 'Basic !!!'), 'wrong_credentials');
+    await expectRefused(await get(on, api, `Bearer ${signToken({ role: 'executive' })}`), 'not_admin');
+    const forged = signToken({ role: 'admin' }, { key: 'x'.repeat(32) });
+    await expectRefused(await get(on, api, `Bearer ${forged}`), 'wrong_credentials');
+    // The page and its assets are behind the same check.
+    for (const path of [
+      BOARD,
+      `${BOARD}/`,
+      `${BOARD}/static/favicon-32x32.png`,
+      `${BOARD}/queue/${QueueName.Inbound}`,
+    ]) {
       await expectRefused(await get(on, path), 'wrong_credentials');
-      await expectRefused(await get(on, path, basic(executive, 'wrong password')), 'wrong_credentials');
-      await expectRefused(await get(on, path, basic(`nobody-${randomUUID()}`)), 'wrong_credentials');
-      await expectRefused(await get(on, path, basic(disabled)), 'wrong_credentials');
       await expectRefused(await get(on, path, basic(executive)), 'not_admin');
-      await expectRefused(await get(on, path, 'Basic !!!'), 'wrong_credentials');
-      await expectRefused(await get(on, path, `Bearer ${signToken({ role: 'executive' })}`), 'not_admin');
-      await expectRefused(
-        await get(on, path, `Bearer ${signToken({ role: 'admin' }, { key: 'x'.repeat(32) })}`),
-        'wrong_credentials',
-      );
     }
   });
 
