@@ -88,6 +88,14 @@ describe('docker-compose.yml', () => {
   });
 });
 
+describe('the worker', () => {
+  it("is checked on its own health port, through the image's health check", () => {
+    const worker = service('worker');
+    expect(worker.healthcheck?.test).toEqual(['CMD', 'node', 'infra/healthcheck.mjs']);
+    expect(worker.environment?.HEALTHCHECK_URL).toBe('http://127.0.0.1:9464/api/health/ready');
+  });
+});
+
 describe('infra/haproxy/haproxy.cfg', () => {
   it('spreads requests at random, without stickiness, and keeps WebSockets open past a ping', () => {
     expect(haproxyCfg).toMatch(/^\s*balance random$/m);

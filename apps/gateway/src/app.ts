@@ -1,6 +1,7 @@
 import type { Log } from '@care-chat/runtime';
 import Fastify from 'fastify';
 import type { GatewayConfig } from './env.js';
+import adminUi from './plugins/admin-ui.js';
 import api from './plugins/api.js';
 import auth from './plugins/auth.js';
 import cluster from './plugins/cluster.js';
@@ -22,6 +23,7 @@ import notes from './plugins/notes.js';
 import postgres from './plugins/postgres.js';
 import presence from './plugins/presence.js';
 import queue from './plugins/queue.js';
+import queueUi from './plugins/queue-ui.js';
 import redis from './plugins/redis.js';
 import requestIdHeader from './plugins/request-id.js';
 import socket from './plugins/socket.js';
@@ -75,5 +77,7 @@ export async function buildApp(gatewayConfig: GatewayConfig, logger: Log) {
   await app.register(templates);
   await app.register(executives);
   await app.register(devConsole);
+  await app.register(adminUi);
+  await app.register(queueUi);
   return app;
 }

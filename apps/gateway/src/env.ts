@@ -176,6 +176,8 @@ const spec = {
   PRESENCE_LEASE_MS: env.integer(10_000, 300, 600_000),
   NODE_ENV: env.optionalString(),
   DEV_CONSOLE: optionalBoolean,
+  ADMIN_UI_ENABLED: env.boolean(false),
+  QUEUE_UI_ENABLED: env.boolean(false),
 };
 
 function checkJwtKey(values: { JWT_SECRET: string | undefined; JWT_PUBLIC_KEY: string | undefined }): string[] {
@@ -315,6 +317,8 @@ export function loadConfig(source: EnvSource) {
     // Unset: no /metrics route at all.
     metricsToken: raw.METRICS_TOKEN,
     docsEnabled: raw.DOCS_ENABLED,
+    adminUiEnabled: raw.ADMIN_UI_ENABLED,
+    queueUiEnabled: raw.QUEUE_UI_ENABLED,
     login: Object.freeze({
       enabled: raw.LOGIN_ENABLED ?? raw.JWT_PUBLIC_KEY === undefined,
       accessTtlS: raw.ACCESS_TOKEN_TTL_S,

@@ -119,6 +119,13 @@ export const AccessFailure = {
     new HttpFailure(403, 'forbidden_customer_type', `Not allowed to see customer type: ${type}`),
 } as const;
 
+/** Why an admin view (`/admin/*`) said no, besides the login's own refusals. */
+export const AdminFailure = {
+  notAdmin: () => new HttpFailure(401, 'not_admin', 'Only an executive with role admin may see this'),
+  unchecked: () =>
+    new HttpFailure(503, 'admin_check_failed', 'The credentials could not be checked now: try again shortly'),
+} as const;
+
 /** Why `/api/auth/*` said no. */
 export const LoginFailure = {
   wrongCredentials: () => new HttpFailure(401, 'wrong_credentials', 'Wrong username or password'),

@@ -26,6 +26,8 @@ beforeAll(async () => {
     startGateway(prefix, {
       DATABASE_URL: database.url,
       DOCS_ENABLED: 'true',
+      ADMIN_UI_ENABLED: 'true',
+      QUEUE_UI_ENABLED: 'true',
       SERVICE_TOKENS: 'service-token-for-tests-only-0123456789abcdef',
       PUBLIC_URL: 'http://127.0.0.1:3000',
       MEDIA_URL_SECRET: 'media-url-secret-for-tests-only-0123456789',
@@ -58,6 +60,8 @@ describe('the published documents', () => {
     expect(paths['/webhooks/whatsapp']).toHaveProperty('post');
     expect(paths['/webhooks/whatsapp']).toHaveProperty('get');
     expect(paths['/api/health/ready']?.get?.responses).toHaveProperty('503');
+    // The admin views are for people with a browser, not part of the API.
+    expect(Object.keys(paths).filter((path) => path.startsWith('/admin'))).toEqual([]);
     expect(paths['/api/chats/{chat_id}/notes']).toHaveProperty('get');
     expect(paths['/api/customers/{customer}/details']).toHaveProperty('put');
     expect(paths['/api/media/{mediaId}']).toHaveProperty('get');

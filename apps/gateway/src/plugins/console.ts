@@ -60,7 +60,11 @@ export default fp(
     app.get(`${CONSOLE_PATH}/console.js`, hidden, async (_request, reply) =>
       reply.type('text/javascript; charset=utf-8').send(script),
     );
-    app.get(`${CONSOLE_PATH}/contract.json`, { schema: { hide: true, response: { 200: contractSchema } } }, async () => contract);
+    app.get(
+      `${CONSOLE_PATH}/contract.json`,
+      { schema: { hide: true, response: { 200: contractSchema } } },
+      async () => contract,
+    );
     app.log.child({ module: 'console' }).info({ path: CONSOLE_PATH }, 'console page served (DEV_CONSOLE)');
   },
   { name: 'console', dependencies: ['config'], fastify: '5.x' },
