@@ -47,7 +47,9 @@ export default fp(
 
     const board = new FastifyAdapter();
     createBullBoard({
-      queues: [new BullMQAdapter(app.queues.inbound, { readOnlyMode: true })],
+      queues: [app.queues.inbound, app.queues.outbound].map(
+        (queue) => new BullMQAdapter(queue, { readOnlyMode: true }),
+      ),
       serverAdapter: board,
       options: { uiConfig: { boardTitle: 'care-chat queues' } },
     });
