@@ -78,6 +78,10 @@ describe('the image (infra/Dockerfile)', () => {
     expect(readFileSync(join(out, 'package-lock.json'), 'utf8')).toBe(read('package-lock.json'));
   });
 
+  it('installs production dependencies only, without optional ones (TypeScript comes as an optional peer)', () => {
+    expect(dockerfile).toMatch(/npm install --omit=dev --omit=optional --ignore-scripts/);
+  });
+
   it('gets no test tooling through a runtime dependency', () => {
     const testOnly = ['@care-chat/testkit', '@care-chat/bench', 'testcontainers', 'socket.io-client', 'vitest'];
     for (const dir of runtimeTree()) {
