@@ -1,10 +1,20 @@
 // What tools outside a test run (benchmarks, the chaos run) may use: nothing here reaches for vitest.
 
 export { chatSummary } from './broadcast.js';
+export { connectDashboard, request, type TestClient } from './clients.js';
+export { FakeGraph } from './fake-graph/fake-graph.js';
+export { type AcceptedSend, FakeMessages } from './fake-graph/messages-route.js';
 export { type GatewayNode, launchGateway, launchWorker } from './launch.js';
 export { AppProcess, repoRoot, startNode } from './process.js';
 export { RandomBalancer } from './random-balancer.js';
 export { RedisServer } from './redis-server.js';
 export { runsDir, writeReportFile } from './report-files.js';
 export { signToken, TEST_JWT_SECRET, TEST_METRICS_TOKEN } from './tokens.js';
-export { postWebhook, SAMPLE_NUMBERS, signBody, TEST_APP_SECRET, textWebhook } from './whatsapp-webhooks.js';
+export {
+  postWebhook,
+  SAMPLE_NUMBERS,
+  signBody,
+  TEST_ACCESS_TOKEN,
+  TEST_APP_SECRET,
+  textWebhook,
+} from './whatsapp-webhooks.js';
