@@ -240,7 +240,8 @@ log(`${sent.length} messages taken by the webhook; waiting for them to be stored
 const db = new pg.Client({ connectionString: databaseUrl });
 await db.connect();
 const stored = async () =>
-  (await db.query<{ n: number }>('SELECT count(DISTINCT wamid)::int AS n FROM messages')).rows[0]?.n ?? 0;
+  (await db.query<{ n: number }>("SELECT count(DISTINCT wamid)::int AS n FROM messages WHERE sender_type = 'Customer'"))
+    .rows[0]?.n ?? 0;
 const expectedFor = (type: string) => sent.filter((message) => message.type === type).map((message) => message.text);
 const settled = () => dashboards.every((d) => new Set(d.received).size >= expectedFor(d.type).length || d.gaveUp);
 const callbackIds = () => new Set(sentToWhatsApp.accepted.map((send) => send.callbackData?.replace(/^reply:/, '')));
