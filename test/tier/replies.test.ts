@@ -149,6 +149,7 @@ describe('what the tier refuses', () => {
       [partnerOnly, { chat_id: chatId, message: 'hi' }, `Chat not found: ${chatId}`],
       [client, { chat_id: '999999999', message: 'hi' }, 'Chat not found: 999999999'],
       [client, { chat_id: chatId, message: '' }, /message/],
+      [client, { chat_id: chatId, message: '  \n ' }, /message/],
       [client, { chat_id: chatId, message: 'x'.repeat(5000) }, /message/],
       [client, { chat_id: chatId }, /message/],
       [client, { chat_id: chatId, message: 'hi', template_id: 'tmpl_1' }, /template_name/],

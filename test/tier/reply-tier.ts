@@ -129,20 +129,31 @@ export async function repliesOf(run: ReplyTier, chatId: string): Promise<StoredR
   return rows;
 }
 
-/** Resolves once reply `messageId` is `status`. */
-export function replyReaches(
+/** Resolves once reply `messageId` is `status`; a timeout says where the reply and its queues were. */
+export async function replyReaches(
   run: ReplyTier,
   chatId: string,
   messageId: string,
   status: DeliveryStatus,
   timeoutMs = 20_000,
 ) {
-  return until(
-    () => repliesOf(run, chatId),
-    (replies) => replies.find((reply) => reply.id === messageId)?.delivery_status === status,
-    `reply ${messageId} to be ${status}`,
-    timeoutMs,
-  );
+  try {
+    return await until(
+      () => repliesOf(run, chatId),
+      (replies) => replies.find((reply) => reply.id === messageId)?.delivery_status === status,
+      `reply ${messageId} to be ${status}`,
+      timeoutMs,
+    );
+  } catch (error) {
+    const where = {
+      reply: (await repliesOf(run, chatId)).find((reply) => reply.id === messageId),
+      parked: (await run.tier.db.query('SELECT wamid, status, message_id FROM parked_statuses')).rows,
+      outbound: await run.outbound.getJobCounts(),
+      inbound: await run.tier.queue.getJobCounts(),
+      taken: run.messages.accepted.filter((send) => send.callbackData === `reply:${messageId}`).length,
+    };
+    throw new Error(`${(error as Error).message}: ${JSON.stringify(where)}`);
+  }
 }
 
 /** Resolves once the outbound queue has nothing left to do: every reply queued so far is sent or failed. */

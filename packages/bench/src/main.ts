@@ -1,7 +1,7 @@
 /**
- * `npm run bench -- --scenario realistic|fanout|ingest|idle|compare|all [--clients N] [--rate R]
+ * `npm run bench -- --scenario realistic|fanout|ingest|idle|compare|replies|all [--clients N] [--rate R]
  * [--seconds T] [--gateways G] [--workers W] [--concurrency C] [--threads N] [--profile] [--urls U1,U2]
- * [--save]`: starts the tier from the built apps (or, for compare, bare Socket.IO nodes too) or targets
+ * [--customers C] [--save]`: starts the tier from the built apps (or, for compare, bare Socket.IO nodes too) or targets
  * running URLs, opens light clients in N receiver threads, drives signed webhooks, and writes
  * bench/runs/<scenario>.json and .md, and with --save bench/results/ too. It stops by itself.
  */

@@ -6,6 +6,7 @@ export const { values } = parseArgs({
   options: {
     scenario: { type: 'string', default: 'realistic' },
     clients: { type: 'string' },
+    customers: { type: 'string' },
     rate: { type: 'string' },
     seconds: { type: 'string' },
     gateways: { type: 'string' },

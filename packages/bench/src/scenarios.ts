@@ -1,6 +1,7 @@
 // The scenarios of `npm run bench`, each writing its report; `all` runs them and scores issue 5's targets.
 import { bareEmits, type Target, webhooks } from './driver.js';
 import { credentials, gatewaysFor, number, values } from './options.js';
+import { replies as replyBurst } from './replies.js';
 import { type Row, writeReport } from './report.js';
 import { measure, ourTier, rampUp, receiversFor } from './runs.js';
 import { scoreTargets } from './targets.js';
@@ -160,7 +161,14 @@ async function idle(): Promise<Row> {
   return summary;
 }
 
-export const SCENARIOS: Record<string, () => Promise<Row>> = { realistic, fanout, ingest, idle, compare };
+/** A burst of replies to the fake WhatsApp: the pacing per number and per customer, and the time to drain. */
+async function replies(): Promise<Row> {
+  const summary = await replyBurst();
+  writeReport('replies', summary, {});
+  return summary;
+}
+
+export const SCENARIOS: Record<string, () => Promise<Row>> = { realistic, fanout, ingest, idle, compare, replies };
 
 /** Every scenario in turn, then summary.md: each target of issue 5, met or off by how much. */
 export async function all(): Promise<Row> {

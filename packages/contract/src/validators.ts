@@ -50,7 +50,8 @@ export const clientValidators: { [E in ClientEventName]: Validator<ClientRequest
   config: object({ sender: phone, customer_type: optional(customerType) }),
   send_message: object({
     chat_id: id,
-    message: text(LIMITS.message),
+    // Kept as typed, untrimmed; WhatsApp refuses a blank body.
+    message: text(LIMITS.message, visible),
     type: optional(oneOf(SEND_MESSAGE_TYPES)),
     chat_type: optional(label),
     datetime: optional(label),

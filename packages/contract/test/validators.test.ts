@@ -48,6 +48,11 @@ describe('object validation', () => {
     const send = { chat_id: 'c', sender: null, type: 'Agent' };
     expect(clientValidators.send_message({ ...send, message: 'm'.repeat(LIMITS.message) }).ok).toBe(true);
     expect(clientValidators.send_message({ ...send, message: 'm'.repeat(LIMITS.message + 1) }).ok).toBe(false);
+    expect(clientValidators.send_message({ ...send, message: ' \n ' }).ok).toBe(false);
+    expect(clientValidators.send_message({ ...send, message: ' a \n' })).toMatchObject({
+      ok: true,
+      value: { message: ' a \n' },
+    });
     expect(clientValidators.join_chat({ chat_id: 'has space' }).ok).toBe(false);
     expect(clientValidators.fetch_all_chats({ page_size: LIMITS.pageSize + 1 }).ok).toBe(false);
     expect(clientValidators.fetch_all_chats({ page: 0 }).ok).toBe(false);

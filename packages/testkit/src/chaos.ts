@@ -2,10 +2,13 @@
  * `npm run chaos`: the whole tier under faults. Dashboards (some on long-polling) behind a load balancer
  * without sticky sessions, customers writing through signed webhooks, while gateways are killed or
  * stopped, the worker is killed and Redis is restarted, and once, halfway, Redis stays away for
- * --outage seconds (longer than ioredis retries a command, about 21 s). Prints how many messages were sent,
- * stored and delivered, and how many were lost or duplicated (both must be 0); exits 1 if any were.
+ * --outage seconds (longer than ioredis retries a command, about 21 s). Meanwhile an executive replies to
+ * the customers (--replies a second), through the worker to a fake WhatsApp. Prints how many messages were
+ * sent, stored and delivered, how many replies were sent and reached the fake WhatsApp, and how many of
+ * either were lost or duplicated (all must be 0); exits 1 if any were.
  * Writes bench/runs/chaos.json, and with --save bench/results/chaos.json too (the committed figures).
- *   node packages/testkit/dist/chaos.js [--seconds 40] [--outage 30] [--clients 120] [--rate 20] [--gateways 3] [--save]
+ *   node packages/testkit/dist/chaos.js [--seconds 40] [--outage 30] [--clients 120] [--rate 20] [--replies 5]
+ *     [--gateways 3] [--save]
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,12 +23,14 @@ import {
 } from '@care-chat/contract';
 import pg from 'pg';
 import { connected, dashboardClient, nextEvent, type TestClient } from './clients.js';
+import { FakeGraph } from './fake-graph/fake-graph.js';
+import { FakeMessages } from './fake-graph/messages-route.js';
 import { type GatewayNode, launchGateway, launchWorker } from './launch.js';
 import { RandomBalancer } from './random-balancer.js';
 import { RedisServer } from './redis-server.js';
 import { writeReportFile } from './report-files.js';
 import { signToken } from './tokens.js';
-import { postWebhook, SAMPLE_NUMBERS, TEST_APP_SECRET, textWebhook } from './whatsapp-webhooks.js';
+import { postWebhook, SAMPLE_NUMBERS, TEST_ACCESS_TOKEN, TEST_APP_SECRET, textWebhook } from './whatsapp-webhooks.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -33,17 +38,19 @@ const { values: args } = parseArgs({
     outage: { type: 'string', default: '30' },
     clients: { type: 'string', default: '120' },
     rate: { type: 'string', default: '20' },
+    replies: { type: 'string', default: '5' },
     gateways: { type: 'string', default: '3' },
     save: { type: 'boolean', default: false },
   },
 });
-const [SECONDS, OUTAGE, CLIENTS, RATE, GATEWAYS] = [
+const [SECONDS, OUTAGE, CLIENTS, RATE, GATEWAYS, REPLY_RATE] = [
   args.seconds,
   args.outage,
   args.clients,
   args.rate,
   args.gateways,
-].map(Number) as [number, number, number, number, number];
+  args.replies,
+].map(Number) as [number, number, number, number, number, number];
 const log = (text: string) => console.log(`[chaos ${new Date().toISOString().slice(11, 19)}] ${text}`);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -55,6 +62,9 @@ await admin.connect();
 await admin.query(`CREATE DATABASE ${database}`);
 const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${database}` }).toString();
 const redis = await RedisServer.start({ dataDir: mkdtempSync(`${tmpdir()}/chaos-redis-`) });
+// The fake WhatsApp the replies go to; its statuses come back through the balancer, retried as Meta's.
+const whatsapp = await FakeGraph.start({ token: TEST_ACCESS_TOKEN });
+const sentToWhatsApp = FakeMessages.attach(whatsapp);
 const env = {
   REDIS_URL: redis.url,
   DATABASE_URL: databaseUrl,
@@ -62,10 +72,15 @@ const env = {
   LOG_LEVEL: 'info',
   STARTUP_TIMEOUT_MS: '20000',
   SOCKET_EVENTS_PER_SECOND: '1000',
+  WHATSAPP_API_BASE_URL: whatsapp.baseUrl,
+  WHATSAPP_ACCESS_TOKEN: TEST_ACCESS_TOKEN,
+  // Longer than Redis stays away, during which no status reaches the tier.
+  OUTBOUND_UNKNOWN_WAIT_MS: String((OUTAGE + 15) * 1000),
 };
 const gateways: GatewayNode[] = await Promise.all(Array.from({ length: GATEWAYS }, () => launchGateway(env)));
 let worker = await launchWorker({ ...env, WORKER_LOCK_MS: '3000' });
 const balancer = await RandomBalancer.start(gateways.map((node) => node.port));
+sentToWhatsApp.postStatusesTo({ url: balancer.url, appSecret: TEST_APP_SECRET });
 log(`tier up: ${GATEWAYS} gateways, 1 worker, Redis :${redis.port} (AOF), database ${database}`);
 
 // Dashboards: half default (WebSocket, then polling), half long-polling only; each joins one type's room once.
@@ -132,6 +147,43 @@ const sender = (async () => {
   }
 })();
 
+// An executive replies to the customers whose chats are stored, one after the other: a reply answered
+// `status: 1` is one the tier took, and must reach WhatsApp once. One whose answer was lost (its gateway
+// died) or that was refused (Redis away: not queued) is not counted as sent.
+const replies = { sent: new Set<string>(), refused: 0, unanswered: 0 };
+const replier = await connected(
+  dashboardClient(balancer.url, signToken({ sub: 'chaos_replier' }), {
+    reconnectionAttempts: Number.POSITIVE_INFINITY,
+  }),
+);
+const chatsDb = new pg.Client({ connectionString: databaseUrl });
+await chatsDb.connect();
+const repliesDone = (async () => {
+  for (let i = 0; sending; i++) {
+    await sleep(1000 / REPLY_RATE);
+    const chat = await chatsDb
+      .query<{ id: string }>('SELECT id::text FROM chats ORDER BY id OFFSET $1 LIMIT 1', [i])
+      .then(
+        (result) => result.rows[0],
+        () => undefined,
+      );
+    if (chat === undefined) {
+      i--;
+      continue;
+    }
+    const answer = await replier
+      .timeout(10_000)
+      .emitWithAck(ClientEvent.SendMessage, { chat_id: chat.id, message: `reply ${i}`, datetime: String(i) })
+      .then(
+        (response) => response as { status: number; message_id?: string },
+        () => undefined,
+      );
+    if (answer === undefined) replies.unanswered++;
+    else if (answer.status === 1 && answer.message_id !== undefined) replies.sent.add(answer.message_id);
+    else replies.refused++;
+  }
+})();
+
 // Faults, one at a time: the load balancer stops sending to a replica as soon as it is gone.
 async function replace(node: GatewayNode, signal: NodeJS.Signals): Promise<void> {
   balancer.setUpstreams(gateways.filter((other) => other !== node).map((other) => other.port));
@@ -180,7 +232,7 @@ while (Date.now() < deadline) {
   log(`faults so far: ${JSON.stringify(faults)}`);
 }
 sending = false;
-await sender;
+await Promise.all([sender, repliesDone]);
 await Promise.all(deliveries);
 log(`${sent.length} messages taken by the webhook; waiting for them to be stored and delivered`);
 
@@ -188,11 +240,18 @@ log(`${sent.length} messages taken by the webhook; waiting for them to be stored
 const db = new pg.Client({ connectionString: databaseUrl });
 await db.connect();
 const stored = async () =>
-  (await db.query<{ n: number }>('SELECT count(DISTINCT wamid)::int AS n FROM messages')).rows[0]?.n ?? 0;
+  (await db.query<{ n: number }>("SELECT count(DISTINCT wamid)::int AS n FROM messages WHERE sender_type = 'Customer'"))
+    .rows[0]?.n ?? 0;
 const expectedFor = (type: string) => sent.filter((message) => message.type === type).map((message) => message.text);
 const settled = () => dashboards.every((d) => new Set(d.received).size >= expectedFor(d.type).length || d.gaveUp);
+const callbackIds = () => new Set(sentToWhatsApp.accepted.map((send) => send.callbackData?.replace(/^reply:/, '')));
+const repliesSettled = () => [...replies.sent].every((id) => callbackIds().has(id));
 for (const until = Date.now() + 60_000; Date.now() < until && ((await stored()) < sent.length || !settled()); )
   await sleep(250);
+// A reply whose call died with its worker waits OUTBOUND_UNKNOWN_WAIT_MS for a status before it is sent again.
+for (const until = Date.now() + (OUTAGE + 45) * 1000; Date.now() < until && !repliesSettled(); ) await sleep(250);
+// A reply sent twice would be sent again after the wait: give that its time before counting.
+await sleep(2000);
 
 let lost = 0;
 let duplicated = 0;
@@ -218,19 +277,40 @@ const report = {
   disconnections: dashboards.reduce((sum, d) => sum + d.disconnects, 0),
   recoveries: dashboards.reduce((sum, d) => sum + d.recovered, 0),
   clientsGaveUp: dashboards.filter((d) => d.gaveUp).length,
+  repliesSent: replies.sent.size,
+  repliesDeliveredToWhatsApp: [...replies.sent].filter((id) => callbackIds().has(id)).length,
+  repliesLost: [...replies.sent].filter((id) => !callbackIds().has(id)).length,
+  repliesDuplicated: sentToWhatsApp.accepted.length - callbackIds().size,
+  // Taken by the tier though their answer was lost, or refused while Redis was away: not counted as sent.
+  repliesUnanswered: replies.unanswered,
+  repliesRefused: replies.refused,
 };
 const { faults: faultCounts, ...figures } = report;
 console.table({ ...figures, ...faultCounts });
 writeReportFile('chaos.json', `${JSON.stringify(report, null, 2)}\n`, args.save);
 console.log(`sent ${report.messagesSent}, stored ${report.messagesStored}, lost ${lost}, duplicated ${duplicated}`);
+console.log(
+  `replies sent ${report.repliesSent}, delivered to WhatsApp ${report.repliesDeliveredToWhatsApp}, lost ${report.repliesLost}, duplicated ${report.repliesDuplicated}`,
+);
 
 for (const dashboard of dashboards) dashboard.client.disconnect();
+replier.disconnect();
+sentToWhatsApp.postStatusesTo(null);
+await chatsDb.end();
+await whatsapp.close();
 await balancer.close();
 await Promise.all([...gateways.map((node) => node.process.stop()), worker.stop()]);
 await redis.kill();
 await db.end();
 await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
 await admin.end();
+const repliesExact = report.repliesLost === 0 && report.repliesDuplicated === 0;
 process.exit(
-  lost === 0 && duplicated === 0 && report.messagesStored === report.messagesSent && report.clientsGaveUp === 0 ? 0 : 1,
+  lost === 0 &&
+    duplicated === 0 &&
+    report.messagesStored === report.messagesSent &&
+    report.clientsGaveUp === 0 &&
+    repliesExact
+    ? 0
+    : 1,
 );

@@ -1,8 +1,9 @@
 // What tools outside a test run (benchmarks, the chaos run, the dev stack) may use: nothing here reaches for vitest.
 
 export { chatSummary } from './broadcast.js';
+export { connectDashboard, request, type TestClient } from './clients.js';
 export { FakeGraph } from './fake-graph/fake-graph.js';
-export { FakeMessages } from './fake-graph/messages-route.js';
+export { type AcceptedSend, FakeMessages } from './fake-graph/messages-route.js';
 export { SAMPLE_MEDIA } from './fake-graph/sample-media.js';
 export { SAMPLE_BUSINESS_ACCOUNTS, sampleTemplates } from './fake-graph/templates-route.js';
 export { type GatewayNode, launchGateway, launchWorker } from './launch.js';
@@ -20,6 +21,7 @@ export {
   type StatusKind,
   signBody,
   statusUpdate,
+  TEST_ACCESS_TOKEN,
   TEST_APP_SECRET,
   textWebhook,
   webhookBody,

@@ -27,6 +27,9 @@ const DONE: Step = { done: true };
 /** A slot this close is waited for in the job; one further off gives the job back until then. */
 const HOLD_MS = 1000;
 
+/** How late a reserved slot may still be used: two of WhatsApp's 80-a-second slots. */
+const LATE_MS = 25;
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -79,7 +82,10 @@ export async function deliverReply(job: OutboundJob, deps: OutboundDeps): Promis
 async function reserveSlots(job: OutboundJob, reply: OutboundReply, number: string, deps: OutboundDeps) {
   const pairAt = job.pair_at ?? Date.now() + (await deps.pacer.pair(number, reply.customer));
   if (pairAt - Date.now() > 0) return { at: pairAt, data: { message_id: reply.messageId, pair_at: pairAt } };
-  const numberAt = job.number_at ?? Date.now() + (await deps.pacer.number(number));
+  // A job given back to the queue may come back later than its slot; sent then, it would go out with the
+  // replies of the slots that followed, in a clump: it takes a new slot instead.
+  const kept = job.number_at !== undefined && Date.now() - job.number_at <= LATE_MS ? job.number_at : undefined;
+  const numberAt = kept ?? Date.now() + (await deps.pacer.number(number));
   const wait = numberAt - Date.now();
   if (wait > HOLD_MS)
     return { at: numberAt, data: { message_id: reply.messageId, pair_at: pairAt, number_at: numberAt } };

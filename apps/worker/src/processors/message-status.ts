@@ -46,10 +46,11 @@ export async function processMessageStatus(job: MessageStatusJob, deps: Processo
     return update !== null;
   });
   if (applied) return;
-  if (await isKnownWamid(deps.db, status.id)) return;
+  // Not applied: an older status, or one of a wamid no message had when the update looked, which another
+  // worker may have recorded since. Parked first and looked for after, so whoever records the wamid finds
+  // the status, or this finds the wamid; releasing an older status only drops it.
   const replyId = replyIdOfCallbackData(status.biz_opaque_callback_data);
   await parkStatus(deps.db, record, replyId);
   if (replyId !== null) await recordWamid(deps.db, replyId, status.id);
-  // Parked first, looked for after: whoever records the wamid meanwhile finds the status, or this finds the wamid.
   if (await isKnownWamid(deps.db, status.id)) await releaseParkedStatuses(deps, status.id);
 }

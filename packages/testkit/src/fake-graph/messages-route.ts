@@ -36,12 +36,17 @@ type Script =
   /** Takes the message, then waits for `release` before answering (a worker can be killed meanwhile). */
   | { held: Promise<void> };
 
+/** Meta tries a webhook for days; a test's fake, for a minute. */
+const WEBHOOK_ATTEMPTS = 120;
+const WEBHOOK_RETRY_MS = 500;
+
 const newWamid = () => `wamid.${randomBytes(24).toString('base64')}`;
 
 /**
  * `POST /{phone_number_id}/messages` of the fake WhatsApp: every message taken is recorded (number,
  * customer, time) and answered with a fresh wamid, then its statuses are posted, signed, to the webhook
- * the test names, each echoing the message's `biz_opaque_callback_data`. Errors, limits and slowness are
+ * the test names, each echoing the message's `biz_opaque_callback_data` (and posted again until answered
+ * 200, as Meta does). Errors, limits and slowness are
  * the fake's faults (`fake.fail('messages', …)`); holding an answer and a status before the answer are
  * scripted here.
  */
@@ -154,6 +159,14 @@ export class FakeMessages {
         : { biz_opaque_callback_data: send.callbackData }),
     };
     const hook = webhookBody([{ phoneNumberId: send.phoneNumberId, statuses: [update] }]);
-    await postWebhook(webhooks.url, hook, webhooks.appSecret).catch(() => undefined);
+    // As Meta does, a delivery not answered 200 is made again, for a while.
+    for (let attempt = 0; attempt < WEBHOOK_ATTEMPTS; attempt += 1) {
+      const status = await postWebhook(webhooks.url, hook, webhooks.appSecret).then(
+        (answer) => answer.status,
+        () => 0,
+      );
+      if (status === 200 || this.webhooks === null) return;
+      await new Promise((resolve) => setTimeout(resolve, WEBHOOK_RETRY_MS));
+    }
   }
 }
