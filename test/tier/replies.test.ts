@@ -4,6 +4,7 @@ import {
   DELIVERY_STATUSES,
   type Message,
   type MessageStatusUpdate,
+  redisKeys,
   routeOf,
   ServerEvent,
 } from '@care-chat/contract';
@@ -13,6 +14,7 @@ import {
   nextEvent,
   readFixture,
   recordEvents,
+  SAMPLE_BUSINESS_ACCOUNTS,
   SAMPLE_NUMBERS,
   signToken,
   TEST_APP_SECRET,
@@ -129,6 +131,38 @@ describe('send_message, every variant the dashboard sends', () => {
       expect(listed.chat).toMatchObject({ last_msg_by: 'Executive', unseen_count: 0 });
     });
   }
+});
+
+describe('a template reply', () => {
+  /** A template reply to a new Vendor chat, and the template part of what reached the fake WhatsApp. */
+  async function templateSent(payload: { template_id: string; template_name: string; message: string }) {
+    const chatId = await insertChat(run.tier.db, 'Vendor');
+    const { rows } = await run.tier.db.query<{ customer: string }>('SELECT customer FROM chats WHERE id = $1', [
+      chatId,
+    ]);
+    const messageId = await send(await dashboard(), { ...payload, chat_id: chatId, type: 'Agent' });
+    await replyReaches(run, chatId, messageId, 'read');
+    return run.messages.sentTo(rows[0]?.customer ?? '')[0]?.body as { template?: { language?: { code?: string } } };
+  }
+
+  it("goes in the template's own language, as the picker's list kept in Redis gives it", async () => {
+    const template = { id: '777000111', name: 'vendor_payment_update', language: 'en_US' };
+    const kept = {
+      fetched_at: new Date().toISOString(),
+      templates: [{ ...template, status: 'APPROVED', category: 'UTILITY', content: 'Paid', components: [] }],
+    };
+    await run.tier.redis.set(
+      redisKeys(run.tier.prefix).templates(SAMPLE_BUSINESS_ACCOUNTS.Vendor),
+      JSON.stringify(kept),
+    );
+    const sent = await templateSent({ template_id: template.id, template_name: template.name, message: 'Paid' });
+    expect(sent.template?.language?.code).toBe('en_US');
+  });
+
+  it('goes in WHATSAPP_TEMPLATE_LANGUAGE when no kept list knows it', async () => {
+    const sent = await templateSent({ template_id: '777000999', template_name: 'not_listed', message: 'Hi' });
+    expect(sent.template?.language?.code).toBe('en');
+  });
 });
 
 describe('what the tier refuses', () => {

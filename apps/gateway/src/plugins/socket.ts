@@ -9,6 +9,7 @@ import { onConnection } from '../socket/connection.js';
 import { handshakeSubject } from '../socket/handshake-subject.js';
 import { holdDashboardStats } from '../socket/hold-back.js';
 import type { GatewayServer } from '../socket/types.js';
+import { templateLanguage } from '../templates/template-language.js';
 import { redisConnected } from './redis.js';
 
 /** The `data.code` an authentication refusal carries, or `error` for a middleware that failed. */
@@ -90,6 +91,11 @@ export default fp(
       mediaUrl: config.media.url,
       statsChanged: app.statsChanged,
       repeatWithinMs: config.replyRepeatMs,
+      templateLanguage: templateLanguage(
+        app.redis.pub,
+        redisKeys(config.redisKeyPrefix).templates,
+        (type) => config.graph.numbers[type]?.businessAccountId,
+      ),
     };
     app.decorate('replies', replies);
     app.presence.start(io);

@@ -12,6 +12,7 @@ import type { Queue } from 'bullmq';
 import type pg from 'pg';
 import { SocketErrorMessage } from '../errors.js';
 import type { GatewayServer } from '../socket/types.js';
+import type { TemplateLanguage } from '../templates/template-language.js';
 
 /** What a reply goes through, from the socket handler and the media route alike. */
 export interface ReplyServices {
@@ -23,6 +24,8 @@ export interface ReplyServices {
   statsChanged: () => Promise<void>;
   /** The same reply again within this long is a double click. */
   repeatWithinMs: number;
+  /** A template's language, from the template lists kept for the picker. */
+  templateLanguage: TemplateLanguage;
 }
 
 /** A reply as a handler reads it from its request; who sends it and what they may see come from the token. */

@@ -13,10 +13,13 @@ export const replyHandlers = {
     if (data.template_id !== undefined && data.template_name === undefined) {
       return { status: 0, message: SocketErrorMessage.templateNameMissing };
     }
-    const template =
+    const named =
       data.template_name === undefined
         ? null
         : { id: data.template_id ?? data.template_name, name: data.template_name };
+    const language =
+      named === null ? undefined : await replies.templateLanguage(socket.data.executive.customerTypes, named);
+    const template = named === null ? null : { ...named, ...(language === undefined ? {} : { language }) };
     const sent = await sendReply(replies, socket.data.executive, {
       chatId: data.chat_id,
       kind: template === null ? 'text' : 'template',
