@@ -206,6 +206,8 @@ export interface PostWebhookInit {
  * Each request has a connection of its own, and the answer counts even when the server closed the
  * connection before taking the whole body (as it does for one over its limit): a shared, kept-alive
  * connection the server has just closed, or the rest of a refused body, would otherwise fail the request.
+ * When that close cuts the write before the answer is read (EPIPE), the webhook is posted again: the server
+ * cannot have taken a body it did not read, and Meta, too, posts again a delivery that got no answer.
  */
 export function postWebhook(
   baseUrl: string,
@@ -219,9 +221,22 @@ export function postWebhook(
   if (signature !== undefined) headers['x-hub-signature-256'] = signature;
   for (const [name, value] of Object.entries(init.headers ?? {})) headers[name.toLowerCase()] = value;
   headers['content-length'] = String(Buffer.byteLength(raw));
+  const url = new URL(`${baseUrl.replace(/\/+$/, '')}/webhooks/whatsapp`);
+  const attempt = (left: number): Promise<{ status: number; text: string }> =>
+    postOnce(url, headers, raw).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE' || left === 0) throw err;
+      return attempt(left - 1);
+    });
+  return attempt(2);
+}
+
+function postOnce(
+  url: URL,
+  headers: Record<string, string>,
+  raw: string | Uint8Array,
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     let answered = false;
-    const url = new URL(`${baseUrl.replace(/\/+$/, '')}/webhooks/whatsapp`);
     const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = send(url, { method: 'POST', headers, agent: false });
     req.on('response', (res) => {
