@@ -1,7 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { withTimeout } from '@care-chat/runtime';
+import { bearerMatcher, withTimeout } from '@care-chat/runtime';
 
 export interface WorkerHttpOptions {
   port: number;
@@ -17,7 +16,6 @@ export interface WorkerHttpOptions {
 }
 
 const PROBE_TIMEOUT_MS = 1000;
-const digest = (value: string) => createHash('sha256').update(value).digest();
 const json = (status: number, body: unknown) => ({ status, type: 'application/json', body: JSON.stringify(body) });
 
 /**
@@ -25,7 +23,7 @@ const json = (status: number, body: unknown) => ({ status, type: 'application/js
  * PostgreSQL answer, not stopping) and, with a token, `/metrics`. Nothing else; no body is ever read.
  */
 export async function startWorkerHttp(options: WorkerHttpOptions): Promise<{ server: Server; port: number }> {
-  const expected = options.metricsToken === undefined ? undefined : digest(options.metricsToken);
+  const authorized = options.metricsToken === undefined ? undefined : bearerMatcher([options.metricsToken]);
   const answer = async (method: string, path: string, authorization: string | undefined) => {
     if (method !== 'GET') return json(405, { status: 0, error: 'method_not_allowed', message: 'GET only' });
     if (path === '/api/health') return json(200, { status: 1, message: 'Alive' });
@@ -44,9 +42,8 @@ export async function startWorkerHttp(options: WorkerHttpOptions): Promise<{ ser
       const message = options.stopping() ? 'Stopping' : ready ? 'Ready' : 'Not ready';
       return json(ready ? 200 : 503, { status: ready ? 1 : 0, message, checks: Object.fromEntries(results) });
     }
-    if (path === '/metrics' && expected !== undefined) {
-      const token = /^Bearer (.+)$/i.exec(authorization ?? '')?.[1] ?? '';
-      if (!timingSafeEqual(digest(token), expected)) {
+    if (path === '/metrics' && authorized !== undefined) {
+      if (!authorized(authorization)) {
         return json(401, { status: 0, error: 'unauthorized', message: 'Send Authorization: Bearer <METRICS_TOKEN>' });
       }
       return { status: 200, type: 'text/plain; version=0.0.4; charset=utf-8', body: await options.metrics() };

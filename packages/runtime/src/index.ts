@@ -1,3 +1,4 @@
+export { bearerMatcher, bearerToken } from './bearer.js';
 export { boot } from './boot.js';
 export {
   ConfigError,

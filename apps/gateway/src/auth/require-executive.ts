@@ -1,7 +1,7 @@
 import type { Executive } from '@care-chat/contract';
+import { bearerToken } from '@care-chat/runtime';
 import type { FastifyInstance } from 'fastify';
 import { AuthError } from '../errors.js';
-import { bearerToken } from './bearer.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

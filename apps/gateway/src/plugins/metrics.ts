@@ -1,7 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { bearerMatcher } from '@care-chat/runtime';
 import fp from 'fastify-plugin';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import { bearerToken } from '../auth/bearer.js';
 import { type GatewayMetrics, gatewayMetrics } from '../metrics/gateway-metrics.js';
 
 declare module 'fastify' {
@@ -9,9 +8,6 @@ declare module 'fastify' {
     metrics: GatewayMetrics;
   }
 }
-
-// Hashed first, so the comparison takes the same time whatever the length of what was sent.
-const digest = (value: string) => createHash('sha256').update(value).digest();
 
 /**
  * `GET /metrics` in Prometheus text: the process (CPU, memory, event-loop lag, GC), the sockets and rooms,
@@ -43,13 +39,13 @@ export default fp(
     });
     const token = app.config.metricsToken;
     if (token === undefined) return;
-    const expected = digest(token);
+    const authorized = bearerMatcher([token]);
     app.get(
       '/metrics',
       {
         config: { cors: false },
         onRequest: async (request, reply) => {
-          if (timingSafeEqual(digest(bearerToken(request.headers.authorization) ?? ''), expected)) return;
+          if (authorized(request.headers.authorization)) return;
           return reply
             .code(401)
             .header('www-authenticate', 'Bearer')

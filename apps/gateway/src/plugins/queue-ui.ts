@@ -1,12 +1,12 @@
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { FastifyAdapter } from '@bull-board/fastify';
+import { bearerToken } from '@care-chat/runtime';
 import proxyAddr from '@fastify/proxy-addr';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { type AdminVerdict, adminCheckFor } from '../auth/admin-check.js';
 import { basicCredentials } from '../auth/basic.js';
-import { bearerToken } from '../auth/bearer.js';
 import { AdminFailure, AuthError, LoginFailure } from '../errors.js';
 
 const QUEUE_UI_PATH = '/admin/queues';

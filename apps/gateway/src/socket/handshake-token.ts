@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { bearerToken } from '../auth/bearer.js';
+import { bearerToken } from '@care-chat/runtime';
 import type { GatewaySocket } from './types.js';
 
 const nonEmpty = (value: unknown): string | undefined =>
