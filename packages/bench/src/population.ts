@@ -5,8 +5,12 @@ import { LightClient } from './light-client.js';
 
 export interface Latencies {
   endToEnd: number[];
+  /** The message each `endToEnd` sample is of, at the same index. */
+  messages: number[];
   fromStream: number[];
 }
+
+const noLatencies = (): Latencies => ({ endToEnd: [], messages: [], fromStream: [] });
 
 /**
  * Dashboards spread over the gateways and the four type rooms, and what each received: for message m, the
@@ -25,7 +29,7 @@ export class Population {
    * Latencies (ms) of receipts since the last `takeLatencies`: end to end, and from the packet's entry in
    * the broadcast stream (the fan-out's share; what comes before it is the webhook, queue and worker's).
    */
-  #latencies: Latencies = { endToEnd: [], fromStream: [] };
+  #latencies: Latencies = noLatencies();
 
   /** `jwtSecret` signs each dashboard's token (HS256). */
   constructor(
@@ -37,7 +41,7 @@ export class Population {
 
   takeLatencies(): Latencies {
     const taken = this.#latencies;
-    this.#latencies = { endToEnd: [], fromStream: [] };
+    this.#latencies = noLatencies();
     return taken;
   }
 
@@ -92,7 +96,10 @@ export class Population {
     else this.received++;
     this.#seen[at] = 1;
     const now = nowMicros();
-    if (sentMicros !== undefined) this.#latencies.endToEnd.push((now - sentMicros) / 1000);
+    if (sentMicros !== undefined) {
+      this.#latencies.endToEnd.push((now - sentMicros) / 1000);
+      this.#latencies.messages.push(message);
+    }
     if (streamMs !== undefined) this.#latencies.fromStream.push(now / 1000 - streamMs);
   }
 

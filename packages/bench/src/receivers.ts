@@ -114,6 +114,7 @@ export class ThreadReceivers implements Receivers {
     return {
       latencies: {
         endToEnd: parts.flatMap((part) => part.latencies.endToEnd),
+        messages: parts.flatMap((part) => part.latencies.messages),
         fromStream: parts.flatMap((part) => part.latencies.fromStream),
       },
       expected: parts.reduce((sum, part) => sum + part.expected, 0),

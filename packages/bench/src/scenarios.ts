@@ -44,6 +44,11 @@ async function compare(): Promise<Row> {
         p50_ms: row.p50_ms ?? 0,
         p99_ms: row.p99_ms ?? 0,
         p99_vs_lower_bound: ratio('p99_ms'),
+        // The first seconds after start, and the rest: a cold start's tail apart from the steady state's.
+        cold_p99_ms: row.cold_p99_ms ?? 0,
+        cold_p99_vs_lower_bound: ratio('cold_p99_ms'),
+        warm_p99_ms: row.warm_p99_ms ?? 0,
+        warm_p99_vs_lower_bound: ratio('warm_p99_ms'),
         deliveries_per_s: row.deliveries_per_s ?? 0,
         lost: row.lost ?? 0,
         duplicated: row.duplicated ?? 0,

@@ -13,6 +13,9 @@ export interface StepResult {
   p90_ms: number;
   p99_ms: number;
   max_ms: number;
+  /** End to end, of the messages sent in the first seconds of the step (COLD_SECONDS), and of the rest. */
+  cold_p99_ms: number;
+  warm_p99_ms: number;
   /** From the packet's entry in the broadcast stream to the client: the gateways' fan-out. */
   from_stream_p50_ms: number;
   from_stream_p99_ms: number;
@@ -24,6 +27,9 @@ export interface StepResult {
   duplicated: number;
   receiver_loop_p99_ms: number;
 }
+
+/** A tier's first seconds under load, where connections, caches and compiled code are still cold. */
+export const COLD_SECONDS = 3;
 
 // Bare Socket.IO nodes store nothing.
 const storedCount = async (db: pg.Client | null) =>
@@ -62,6 +68,10 @@ export async function driveAndSettle(
     return latencies.summary();
   };
   const latency = summaryOf(taken.latencies.endToEnd);
+  const coldEnd = first + COLD_SECONDS * rate;
+  const { endToEnd, messages } = taken.latencies;
+  const cold = summaryOf(endToEnd.filter((_, i) => (messages[i] ?? 0) < coldEnd));
+  const warm = summaryOf(endToEnd.filter((_, i) => (messages[i] ?? 0) >= coldEnd));
   const fromStream = summaryOf(taken.latencies.fromStream);
   const webhook = driven.answers.summary();
   const window = driven.elapsed + drain;
@@ -75,6 +85,8 @@ export async function driveAndSettle(
     p90_ms: latency.p90,
     p99_ms: latency.p99,
     max_ms: latency.max,
+    cold_p99_ms: cold.p99,
+    warm_p99_ms: warm.p99,
     from_stream_p50_ms: fromStream.p50,
     from_stream_p99_ms: fromStream.p99,
     deliveries_per_s: Math.round((received - receivedBefore) / window),
