@@ -1,4 +1,5 @@
-import type { InboundMessageJob } from '@care-chat/contract';
+import { type InboundMessageJob, redisKeys } from '@care-chat/contract';
+import { decodeEntry, realtimeKeys, type StreamEntry } from '@care-chat/realtime';
 import { createLogger } from '@care-chat/runtime';
 import { createPool, migrate, NO_MEDIA_URL } from '@care-chat/store';
 import { createTestDatabase, RedisServer, SAMPLE_NUMBERS, type TestDatabase, textMessage } from '@care-chat/testkit';
@@ -125,6 +126,43 @@ describe('a Redis failure after the row is stored is retried, not given up on', 
     }
     // The retry finds the row and broadcasts it.
     await expect(processInboundJob(job, depsOn(redis), { retried: true })).resolves.toBeUndefined();
+    expect(await storedCount(job.message.id)).toBe(1);
+  });
+});
+
+describe('the SLA checks come after the broadcast, off its path', () => {
+  const stream = realtimeKeys(redisKeys('retries').realtime).stream;
+  /** The broadcasts in the stream that carry the message `wamid`. */
+  const broadcastsOf = async (wamid: string) =>
+    ((await redis.xrange(stream, '-', '+')) as StreamEntry[]).filter(([, fields]) =>
+      JSON.stringify(decodeEntry(fields)).includes(wamid),
+    ).length;
+
+  it('a message whose checks could not be scheduled is broadcast once; its retry schedules them', async () => {
+    const job = messageJob(`9197${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`);
+    const scheduled: string[] = [];
+    let broadcastsWhenScheduling = -1;
+    const refusing: ProcessorDeps = {
+      ...depsOn(redis),
+      sla: {
+        schedule: async () => {
+          broadcastsWhenScheduling = await broadcastsOf(job.message.id);
+          throw new Error('the SLA queue is out of reach');
+        },
+      },
+    };
+    await expect(processInboundJob(job, refusing, { retried: false })).rejects.toThrow('the SLA queue is out of reach');
+    // The dashboards had the update before the checks were even tried.
+    expect(broadcastsWhenScheduling).toBeGreaterThan(0);
+    const first = await broadcastsOf(job.message.id);
+
+    const retrying: ProcessorDeps = {
+      ...depsOn(redis),
+      sla: { schedule: async (message) => void scheduled.push(message.message_id) },
+    };
+    await expect(processInboundJob(job, retrying, { retried: true })).resolves.toBeUndefined();
+    expect(scheduled).toHaveLength(1);
+    expect(await broadcastsOf(job.message.id)).toBe(first);
     expect(await storedCount(job.message.id)).toBe(1);
   });
 });

@@ -19,7 +19,7 @@ export {
   writeCustomerDetails,
   writeRides,
 } from './customer-records.js';
-export { createPool, isChatId, type Queryable, withTransaction } from './db.js';
+export { createPool, isChatId, type Queryable, warmPool, withTransaction } from './db.js';
 export {
   addExecutive,
   disableExecutive,

@@ -6,10 +6,9 @@ import type { Attempt, ProcessorDeps } from './deps.js';
 
 /**
  * A customer's message: stored with its chat in one transaction; a chat nobody owns (new, or reopened
- * after it was resolved) given to an executive online; its SLA checks scheduled; then its chat's
- * `room_update*` (the only thing that sends one: each raises the unread badge of every dashboard it
- * reaches), the `new_message` to the chat room, `chat_assigned` when it was given, and fresh dashboard
- * stats. A message stored before has no second effect, unless this is a retry: the earlier attempt may
+ * after it was resolved) given to an executive online; then its chat's `room_update*` (the only thing
+ * that sends one: each raises the unread badge of every dashboard it reaches), the `new_message` to the
+ * chat room, `chat_assigned` when it was given, and fresh dashboard stats; then its SLA checks. A message stored before has no second effect, unless this is a retry: the earlier attempt may
  * have died before broadcasting, so it does what is left and broadcasts, once.
  */
 export async function processInboundMessage(job: InboundMessageJob, deps: ProcessorDeps, attempt: Attempt) {
@@ -52,7 +51,6 @@ export async function processInboundMessage(job: InboundMessageJob, deps: Proces
   if (chat.assigned_executive_id === null) {
     chat = (await assignChat(deps.db, chat.chat_id, chat.customer_type, await deps.online()))?.chat ?? chat;
   }
-  await deps.sla.schedule(result.message);
   // A retry tells of the assignment again, as the group its first attempt may not have published.
   const assigned = chat !== result.chat || attempt.retried;
   await deps.emitter.publishOnce(
@@ -64,4 +62,6 @@ export async function processInboundMessage(job: InboundMessageJob, deps: Proces
     { originMs: attempt.receivedAt },
   );
   deps.stats.changed();
+  // After the broadcast, off its path: a retry of a job that died in between schedules them then (same ids).
+  await deps.sla.schedule(result.message);
 }
