@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { drive, type Target } from './driver.js';
 import { Latencies } from './latency.js';
+import type { Latencies as Samples } from './population.js';
 import type { Receivers } from './receivers.js';
 
 export interface StepResult {
@@ -30,6 +31,20 @@ export interface StepResult {
 
 /** A tier's first seconds under load, where connections, caches and compiled code are still cold. */
 export const COLD_SECONDS = 3;
+
+const summaryOf = (values: readonly number[]) => {
+  const latencies = new Latencies();
+  for (const ms of values) latencies.add(ms);
+  return latencies.summary();
+};
+
+/** End-to-end latencies of the messages numbered before `coldEnd` (sent first), and of the others. */
+export function coldAndWarm({ endToEnd, messages }: Pick<Samples, 'endToEnd' | 'messages'>, coldEnd: number) {
+  return {
+    cold: summaryOf(endToEnd.filter((_, i) => (messages[i] ?? 0) < coldEnd)),
+    warm: summaryOf(endToEnd.filter((_, i) => (messages[i] ?? 0) >= coldEnd)),
+  };
+}
 
 // Bare Socket.IO nodes store nothing.
 const storedCount = async (db: pg.Client | null) =>
@@ -62,16 +77,8 @@ export async function driveAndSettle(
   const drain = (performance.now() - sendingEnded) / 1000;
   const persisted = (await storedCount(db)) - storedBefore;
   const taken = await receivers.take(first, first + driven.sent);
-  const summaryOf = (values: number[]) => {
-    const latencies = new Latencies();
-    for (const ms of values) latencies.add(ms);
-    return latencies.summary();
-  };
   const latency = summaryOf(taken.latencies.endToEnd);
-  const coldEnd = first + COLD_SECONDS * rate;
-  const { endToEnd, messages } = taken.latencies;
-  const cold = summaryOf(endToEnd.filter((_, i) => (messages[i] ?? 0) < coldEnd));
-  const warm = summaryOf(endToEnd.filter((_, i) => (messages[i] ?? 0) >= coldEnd));
+  const { cold, warm } = coldAndWarm(taken.latencies, first + COLD_SECONDS * rate);
   const fromStream = summaryOf(taken.latencies.fromStream);
   const webhook = driven.answers.summary();
   const window = driven.elapsed + drain;

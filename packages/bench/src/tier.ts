@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type AppProcess, type GatewayNode, launchGateway, launchWorker, startNode } from '@care-chat/testkit/tools';
+import { Redis } from 'ioredis';
 import pg from 'pg';
 
 /** What a scenario runs against: gateway URLs, and the local processes behind them where there are some. */
@@ -62,8 +63,24 @@ export async function startTier(
       await db.end();
       await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();
+      await forgetPrefix(env.REDIS_URL, name);
     },
   };
+}
+
+/**
+ * Deletes what a run left in Redis under its prefix (sessions, the stream, jobs still delayed), which would
+ * otherwise pile up in the shared Redis run after run.
+ */
+export async function forgetPrefix(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl);
+  try {
+    for await (const keys of redis.scanStream({ match: `${prefix}:*`, count: 1000 }) as AsyncIterable<string[]>) {
+      if (keys.length > 0) await redis.unlink(...keys);
+    }
+  } finally {
+    redis.disconnect();
+  }
 }
 
 /**

@@ -5,6 +5,7 @@ import { targetCredentials } from '../src/credentials.js';
 import { Latencies } from '../src/latency.js';
 import { Population } from '../src/population.js';
 import { summarizeProfiles } from '../src/profile-summary.js';
+import { coldAndWarm } from '../src/step.js';
 import { scoreTargets } from '../src/targets.js';
 
 describe('Latencies', () => {
@@ -13,6 +14,15 @@ describe('Latencies', () => {
     for (let ms = 1; ms <= 100; ms++) latencies.add(ms);
     expect(latencies.summary()).toEqual({ p50: 51, p90: 91, p99: 100, max: 100 });
     expect(new Latencies().summary()).toEqual({ p50: 0, p90: 0, p99: 0, max: 0 });
+  });
+});
+
+describe('coldAndWarm', () => {
+  it("splits a step's latencies by the message they are of: those sent first, and the rest", () => {
+    const samples = { endToEnd: [50, 40, 5, 6, 7, 45], messages: [0, 1, 2, 3, 4, 1] };
+    const { cold, warm } = coldAndWarm(samples, 2);
+    expect(cold).toEqual({ p50: 45, p90: 50, p99: 50, max: 50 });
+    expect(warm).toEqual({ p50: 6, p90: 7, p99: 7, max: 7 });
   });
 });
 
