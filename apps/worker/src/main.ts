@@ -7,7 +7,7 @@ import {
   waitUntilReady,
   watchRedisPersistence,
 } from '@care-chat/runtime';
-import { createPool, dashboardStats, migrate, warmPool } from '@care-chat/store';
+import { createPool, dashboardStats, migrate, primeIngest, warmPool } from '@care-chat/store';
 import { Queue, type Worker } from 'bullmq';
 import { dashboardEmitter, publishStats } from './broadcaster.js';
 import { startDutyWorkers } from './duty-workers.js';
@@ -41,7 +41,7 @@ await watchRedisPersistence(queueRedis, log);
 await waitUntilReady('PostgreSQL (DATABASE_URL)', () => db.query('SELECT 1'), startup);
 await migrate(db, log);
 // Enough for the usual overlap of jobs; a burst opens more, up to the pool's size.
-await warmPool(db, Math.min(4, config.concurrency));
+await warmPool(db, Math.min(4, config.concurrency), primeIngest);
 
 const emitter = dashboardEmitter(emitRedis, config.redisKeyPrefix, config.recoveryWindowMs);
 const stats = new StatsPublisher(

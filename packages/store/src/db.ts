@@ -14,10 +14,32 @@ export function createPool(connectionString: string, max: number): pg.Pool {
   return new pg.Pool({ connectionString, max, connectionTimeoutMillis: 2000, idleTimeoutMillis: IDLE_MS });
 }
 
-/** Opens `count` connections now, so that the first messages after a start do not wait for them. */
-export async function warmPool(pool: pg.Pool, count: number): Promise<void> {
+/**
+ * Opens `count` connections now, so that the first messages after a start do not wait for them, and runs
+ * `prime` on each in a transaction rolled back: the statements a backend runs first are planned then (some
+ * 7 ms on this machine's first ingest of a connection, against 1.5 ms after), and nothing of it stays.
+ */
+export async function warmPool(
+  pool: pg.Pool,
+  count: number,
+  prime?: (client: pg.PoolClient, index: number) => Promise<void>,
+): Promise<void> {
   const clients = await Promise.all(Array.from({ length: count }, () => pool.connect()));
-  for (const client of clients) client.release();
+  try {
+    await Promise.all(
+      clients.map(async (client, index) => {
+        if (prime === undefined) return;
+        await client.query('BEGIN');
+        try {
+          await prime(client, index);
+        } finally {
+          await client.query('ROLLBACK');
+        }
+      }),
+    );
+  } finally {
+    for (const client of clients) client.release();
+  }
 }
 
 /** Runs `work` in a transaction on one client; rolls back when it throws. */

@@ -33,7 +33,7 @@ export {
   resetPassword,
 } from './executives.js';
 export { type HistoryQuery, type HistoryResult, readHistory } from './history.js';
-export { type InboundMessageRecord, type IngestResult, ingestInboundMessage } from './ingest.js';
+export { type InboundMessageRecord, type IngestResult, ingestInboundMessage, primeIngest } from './ingest.js';
 export {
   createLogin,
   isLoginId,

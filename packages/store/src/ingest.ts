@@ -51,3 +51,28 @@ export async function ingestInboundMessage(
   if (row === undefined) throw new Error('ingest_inbound_message returned no row');
   return { chat: chatSummaryOf(row.chat), message: messageOf(row.message, mediaUrl), inserted: row.inserted };
 }
+
+/**
+ * Runs the ingest of a made-up message (customer `warm-<index>`, so that primes side by side do not wait
+ * on each other), for `warmPool` to roll back: the connection's first real message is then planned.
+ */
+export async function primeIngest(db: Queryable, index: number): Promise<void> {
+  await ingestInboundMessage(db, {
+    wamid: `wamid.warm-${index}`,
+    customer: `warm-${index}`,
+    wa_id: null,
+    user_id: `warm-${index}`,
+    name: null,
+    username: null,
+    business_number_id: 'warm',
+    customer_type: 'Customer',
+    timestamp: String(Math.floor(Date.now() / 1000)),
+    arrival: null,
+    kind: 'text',
+    body: '',
+    message_tag: null,
+    media_type: null,
+    media: null,
+    raw: {},
+  });
+}

@@ -1,7 +1,8 @@
+import { createLogger } from '@care-chat/runtime';
 import { createTestDatabase, type TestDatabase } from '@care-chat/testkit';
 import type pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPool, warmPool } from '../src/index.js';
+import { createPool, migrate, primeIngest, warmPool } from '../src/index.js';
 
 let database: TestDatabase;
 let pool: pg.Pool;
@@ -9,6 +10,7 @@ let pool: pg.Pool;
 beforeAll(async () => {
   database = await createTestDatabase();
   pool = createPool(database.url, 5);
+  await migrate(pool, createLogger('test', 'silent'));
 });
 afterAll(async () => {
   await pool?.end();
@@ -25,6 +27,29 @@ describe('the pool', () => {
     expect(rows[0]?.n).toBe(3);
     // That query took one of the warm connections instead of opening a fourth.
     expect(pool.totalCount).toBe(3);
+  });
+
+  it('primes each connection in a transaction it rolls back: the ingest runs, and nothing of it stays', async () => {
+    const primed: number[] = [];
+    await warmPool(pool, 3, async (client, index) => {
+      await primeIngest(client, index);
+      primed.push(index);
+    });
+    expect(primed.sort()).toEqual([0, 1, 2]);
+    const { rows } = await pool.query<{ contacts: number; chats: number; messages: number }>(
+      `SELECT (SELECT count(*)::int FROM contacts) AS contacts, (SELECT count(*)::int FROM chats) AS chats,
+              (SELECT count(*)::int FROM messages) AS messages`,
+    );
+    expect(rows[0]).toEqual({ contacts: 0, chats: 0, messages: 0 });
+    expect(pool.idleCount).toBe(pool.totalCount);
+  });
+
+  it('gives its connections back when a prime fails, and says why', async () => {
+    await expect(
+      warmPool(pool, 2, async (client) => void (await client.query('SELECT no_such_column FROM chats'))),
+    ).rejects.toThrow(/no_such_column/);
+    expect(pool.idleCount).toBe(pool.totalCount);
+    await expect(pool.query('SELECT 1')).resolves.toBeDefined();
   });
 
   it('keeps idle connections a minute, not pg’s 10 s, so a message after a pause finds one open', () => {
