@@ -25,21 +25,22 @@ export async function warmPool(
   prime?: (client: pg.PoolClient, index: number) => Promise<void>,
 ): Promise<void> {
   const clients = await Promise.all(Array.from({ length: count }, () => pool.connect()));
-  try {
-    await Promise.all(
-      clients.map(async (client, index) => {
-        if (prime === undefined) return;
-        await client.query('BEGIN');
-        try {
-          await prime(client, index);
-        } finally {
-          await client.query('ROLLBACK');
-        }
-      }),
-    );
-  } finally {
-    for (const client of clients) client.release();
-  }
+  // Every prime ends before any connection goes back: one given back mid-transaction would carry it along.
+  const primed = await Promise.allSettled(
+    clients.map(async (client, index) => {
+      if (prime === undefined) return;
+      await client.query('BEGIN');
+      try {
+        await prime(client, index);
+      } finally {
+        await client.query('ROLLBACK');
+      }
+    }),
+  );
+  // A connection whose prime failed is closed, not reused: its ROLLBACK may have failed too.
+  clients.forEach((client, index) => client.release(primed[index]?.status === 'rejected'));
+  const failed = primed.find((outcome) => outcome.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
 }
 
 /** Runs `work` in a transaction on one client; rolls back when it throws. */

@@ -44,12 +44,24 @@ describe('the pool', () => {
     expect(pool.idleCount).toBe(pool.totalCount);
   });
 
-  it('gives its connections back when a prime fails, and says why', async () => {
-    await expect(
-      warmPool(pool, 2, async (client) => void (await client.query('SELECT no_such_column FROM chats'))),
-    ).rejects.toThrow(/no_such_column/);
+  it('gives no connection back before every prime has ended, and says why one failed', async () => {
+    const failing = warmPool(pool, 2, async (client, index) => {
+      if (index === 0) await client.query('SELECT no_such_column FROM chats');
+      // Still in its transaction when the other has failed.
+      else await client.query('SELECT pg_sleep(0.1)');
+    });
+    await expect(failing).rejects.toThrow(/no_such_column/);
+    // Each query runs on its own, in no transaction left open by a prime (there, now() is when it began).
+    const alone = await Promise.all(
+      [1, 2, 3].map(async () => (await pool.query('SELECT now() = statement_timestamp() AS alone')).rows[0]?.alone),
+    );
+    expect(alone).toEqual([true, true, true]);
+    const { rows } = await pool.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM pg_stat_activity
+        WHERE datname = current_database() AND state LIKE 'idle in transaction%'`,
+    );
+    expect(rows[0]?.n).toBe(0);
     expect(pool.idleCount).toBe(pool.totalCount);
-    await expect(pool.query('SELECT 1')).resolves.toBeDefined();
   });
 
   it('keeps idle connections a minute, not pg’s 10 s, so a message after a pause finds one open', () => {
