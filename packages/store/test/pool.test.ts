@@ -19,7 +19,7 @@ afterAll(async () => {
 
 describe('the pool', () => {
   it('opens the connections it is warmed with at once, and keeps them idle for the next queries', async () => {
-    await warmPool(pool, 3);
+    await warmPool(pool, 3, primeIngest);
     expect({ total: pool.totalCount, idle: pool.idleCount }).toEqual({ total: 3, idle: 3 });
     const { rows } = await pool.query<{ n: number }>(
       'SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database()',

@@ -8,8 +8,9 @@ import type { Attempt, ProcessorDeps } from './deps.js';
  * A customer's message: stored with its chat in one transaction; a chat nobody owns (new, or reopened
  * after it was resolved) given to an executive online; then its chat's `room_update*` (the only thing
  * that sends one: each raises the unread badge of every dashboard it reaches), the `new_message` to the
- * chat room, `chat_assigned` when it was given, and fresh dashboard stats; then its SLA checks. A message stored before has no second effect, unless this is a retry: the earlier attempt may
- * have died before broadcasting, so it does what is left and broadcasts, once.
+ * chat room, `chat_assigned` when it was given, and fresh dashboard stats; then its SLA checks. A message
+ * stored before has no second effect, unless this is a retry: the earlier attempt may have died before
+ * broadcasting, so it does what is left and broadcasts, once.
  */
 export async function processInboundMessage(job: InboundMessageJob, deps: ProcessorDeps, attempt: Attempt) {
   const { message, contact } = job;
