@@ -11,14 +11,18 @@ class RecordingSocket implements FanOutSocket {
   readonly writes: string[][] = [];
   readonly client: FanOutSocket['client'];
 
+  /** `writeMs`: how long each write takes, as a system call to a real socket does. */
   constructor(
     readonly rooms: Set<string>,
     log: string[],
     transport = 'websocket',
+    writeMs = 0,
   ) {
     this.client = {
       conn: { transport: { name: transport } },
       writeToEngine: (packets, options) => {
+        const done = performance.now() + writeMs;
+        while (performance.now() < done);
         const frames = options.wsPreEncodedFrame?.map(String).join('') ?? String(packets[0]);
         const names = frames.split(';').filter(Boolean);
         this.writes.push(names);
@@ -51,6 +55,13 @@ const broadcast = (event: string, room: string): Broadcast => ({
 });
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
+async function until(condition: () => boolean, timeoutMs = 2000) {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
 async function settled(...sockets: RecordingSocket[][]) {
   for (let i = 0; i < 100; i++) await turn();
   return sockets;
@@ -60,11 +71,27 @@ describe('FanOut', () => {
   it('writes a large broadcast in slices, letting the event loop go between them', async () => {
     const log: string[] = [];
     const sockets = Array.from({ length: 1000 }, () => new RecordingSocket(new Set(['dashboard']), log));
-    new FanOut(adapterOf(sockets)).deliver([broadcast('stats', 'dashboard')]);
-    expect(log.length).toBeGreaterThan(0);
-    expect(log.length).toBeLessThan(1000);
-    await settled();
+    new FanOut(adapterOf(sockets), undefined, undefined, 0).deliver([broadcast('stats', 'dashboard')]);
+    expect(log).toHaveLength(1);
+    await until(() => log.length === 1000);
     expect(sockets.every((socket) => socket.received.join() === 'stats')).toBe(true);
+  });
+
+  it('ends a slice when its time is up, not after a number of sockets', async () => {
+    const log: string[] = [];
+    const sockets = Array.from({ length: 100 }, () => new RecordingSocket(new Set(['dashboard']), log, 'websocket', 1));
+    new FanOut(adapterOf(sockets), undefined, undefined, 5).deliver([broadcast('stats', 'dashboard')]);
+    // Writes of 1 ms each: about five fit in the slice (fewer if this process was paused meanwhile).
+    expect(log.length).toBeGreaterThan(0);
+    expect(log.length).toBeLessThanOrEqual(6);
+    await until(() => log.length === 100);
+  });
+
+  it('writes a whole room of quick sockets in one slice by default', () => {
+    const log: string[] = [];
+    const sockets = Array.from({ length: 1000 }, () => new RecordingSocket(new Set(['dashboard']), log));
+    new FanOut(adapterOf(sockets)).deliver([broadcast('stats', 'dashboard')]);
+    expect(log).toHaveLength(1000);
   });
 
   it('lets a smaller later broadcast through first, each socket still getting its packets in stream order', async () => {
@@ -74,11 +101,11 @@ describe('FanOut', () => {
       return new RecordingSocket(rooms, log);
     });
     const partners = everyone.filter((socket) => socket.rooms.has('partner'));
-    const fanOut = new FanOut(adapterOf(everyone));
+    const fanOut = new FanOut(adapterOf(everyone), undefined, undefined, 0);
     fanOut.deliver([broadcast('stats', 'dashboard')]);
     const writtenBefore = new Set(everyone.filter((socket) => socket.writes.length > 0));
     fanOut.deliver([broadcast('update', 'partner')]);
-    await settled();
+    await until(() => everyone.every((socket) => socket.received.length === (socket.rooms.has('partner') ? 2 : 1)));
 
     for (const socket of everyone)
       expect(socket.received).toEqual(socket.rooms.has('partner') ? ['stats', 'update'] : ['stats']);
@@ -121,13 +148,6 @@ describe('FanOut', () => {
   describe('with dashboard stats held back for company', () => {
     const HOLD_MS = 100;
     const holdStats = (b: Broadcast) => (b.packet.data[0] === 'stats' ? HOLD_MS : 0);
-    const until = async (condition: () => boolean, timeoutMs = 2000) => {
-      const deadline = performance.now() + timeoutMs;
-      while (!condition()) {
-        if (performance.now() > deadline) throw new Error('condition not met in time');
-        await new Promise((resolve) => setTimeout(resolve, 5));
-      }
-    };
 
     it('writes them when the hold ends if nothing else comes', async () => {
       const log: string[] = [];
